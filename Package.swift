@@ -1,0 +1,85 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Static archives of the C libraries netcon links: the release binary carries them inside,
+// so only glibc and liblwip remain dynamic (see README, "Building").
+let staticSystemLibraries: [LinkerSetting] = [
+    .linkedLibrary(":libsodium.a"),
+    .linkedLibrary(":liblz4.a"),
+    .linkedLibrary(":libz.a"),
+]
+
+// Debian installs lwIP's headers (and the lwipopts.h its library was built with) under /usr/include/lwip.
+let lwipHeaders: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-I/usr/include/lwip"])]
+
+let package = Package(
+    name: "netcon",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "netcon", targets: ["netcon"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "netcon",
+            dependencies: ["Subcommands"]
+        ),
+        .target(
+            name: "Subcommands",
+            dependencies: [
+                "Runtime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "Runtime",
+            dependencies: [
+                "ZeroTier",
+                "ControlPlane",
+                "CNetconSys",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .target(
+            name: "ControlPlane",
+            dependencies: ["ZeroTier"]
+        ),
+        .target(
+            name: "ZeroTier",
+            dependencies: ["CSodium", "CLZ4"],
+            linkerSettings: staticSystemLibraries
+        ),
+        .target(
+            name: "NetStack",
+            dependencies: ["CLwIP"],
+            swiftSettings: lwipHeaders
+        ),
+        .target(name: "CSodium"),
+        .target(name: "CLZ4"),
+        .target(name: "CZlib"),
+        .target(
+            name: "CLwIP",
+            cSettings: [.unsafeFlags(["-I/usr/include/lwip"])],
+            linkerSettings: [.linkedLibrary("lwip")]
+        ),
+        .target(name: "CNetconSys"),
+        .testTarget(
+            name: "ZeroTierTests",
+            dependencies: ["ZeroTier"]
+        ),
+        .testTarget(
+            name: "RuntimeTests",
+            dependencies: ["Runtime", "ControlPlane", "NetStack"],
+            swiftSettings: lwipHeaders
+        ),
+        .testTarget(
+            name: "NetconCLITests",
+            dependencies: ["ControlPlane", "ZeroTier"]
+        ),
+    ]
+)

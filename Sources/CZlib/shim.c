@@ -1,0 +1,3 @@
+#include "CZlib.h"
+
+const char *netcon_zlib_version(void) { return zlibVersion(); }

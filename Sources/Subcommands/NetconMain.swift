@@ -1,0 +1,1 @@
+public enum NetconMain { public static func run() {} }

@@ -1,0 +1,3 @@
+import Subcommands
+
+NetconMain.run()
