@@ -60,3 +60,7 @@ int netcon_unix_connect(const char *path) {
     }
     return fd;
 }
+
+int netcon_accept_nonblocking(int fd) {
+    return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}

@@ -1,1 +1,37 @@
-public enum NetconMain { public static func run() {} }
+import ArgumentParser
+import Glibc
+import Runtime
+
+/// The entry point behind `main.swift`: picks the command from the program name (a link named
+/// `netcon-run` acts as `netcon run`), parses, runs, and maps failures to exit statuses.
+public enum NetconMain {
+    public static func run() -> Never {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        let program = CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? "netcon"
+        if program.hasPrefix("netcon-") {
+            arguments.insert(String(program.dropFirst("netcon-".count)), at: 0)
+        }
+        do {
+            var command = try Netcon.parseAsRoot(arguments)
+            try command.run()
+            exit(0)
+        } catch let error as NetconError {
+            fail(error.description, status: error.exitStatus)
+        } catch let exit as CommandExit {
+            Glibc.exit(exit.status)
+        } catch {
+            Netcon.exit(withError: error)
+        }
+    }
+
+    static func fail(_ message: String, status: Int32) -> Never {
+        var line = "netcon: " + message + "\n"
+        line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+        exit(status)
+    }
+}
+
+/// Ends a command with a status after it has printed what it had to say (e.g. `status` with no daemon).
+struct CommandExit: Error {
+    var status: Int32
+}

@@ -23,4 +23,12 @@ int netcon_unix_listen(const char *path, mode_t mode, int backlog);
 /* Connects an AF_UNIX stream socket (blocking, close-on-exec). Returns the fd or -1 with errno set. */
 int netcon_unix_connect(const char *path);
 
+/* accept4 is declared only under _GNU_SOURCE: accept a connection as non-blocking and close-on-exec. */
+int netcon_accept_nonblocking(int fd);
+
+/* MSG_NOSIGNAL is an enum-backed macro Swift does not import: writes to a closed peer must return
+   EPIPE instead of killing the daemon with SIGPIPE. */
+static const int netcon_msg_nosignal = 0x4000;
+_Static_assert(netcon_msg_nosignal == MSG_NOSIGNAL, "MSG_NOSIGNAL value");
+
 #endif

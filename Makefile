@@ -1,0 +1,57 @@
+# netcon — build, test and demo entry points. `make help` lists them.
+SWIFT       ?= swift
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PACKAGES    := liblwip-dev libsodium-dev zlib1g-dev liblz4-dev pkg-config
+# Fixed so regenerating the man page is deterministic; bump it with the version.
+MAN_DATE    := 2026-11-29
+RELEASE_BIN := .build/release/netcon
+
+.PHONY: help deps build release test demo generate completions man check-generated clean
+
+help:
+	@echo "make deps             install missing Debian packages ($(PACKAGES))"
+	@echo "make build            debug build"
+	@echo "make release          release build: one static binary at $(RELEASE_BIN)"
+	@echo "make test             all tests (the README's test command)"
+	@echo "make demo             the README's demo on a private local world"
+	@echo "make generate         regenerate completions/ and man/ from the command definitions"
+	@echo "make check-generated  fail if completions/ or man/ differ from the command definitions"
+
+deps:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --static-swift-stdlib
+	@echo "built $(RELEASE_BIN):"; ldd $(RELEASE_BIN) | sed 's/^/  /'
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory check-generated
+
+demo: build
+	./scripts/demo.sh .build/debug/netcon
+
+generate: completions man
+
+completions: build
+	.build/debug/netcon --generate-completion-script bash > completions/netcon.bash
+	.build/debug/netcon --generate-completion-script zsh > completions/_netcon
+	.build/debug/netcon --generate-completion-script fish > completions/netcon.fish
+
+man: deps
+	$(SWIFT) package plugin generate-manual --date $(MAN_DATE)
+	cp .build/plugins/GenerateManual/outputs/netcon/netcon.1 man/netcon.1
+
+check-generated: build
+	./scripts/check-generated.sh .build/debug/netcon $(MAN_DATE)
+
+clean:
+	rm -rf .build

@@ -1,0 +1,8 @@
+import ZeroTier
+
+/// What a CLI client can ask the daemon. Each case is one message with one codec (Codable, below).
+public enum ControlRequest: Codable, Sendable, Equatable {
+    case status
+    case join(NetworkID)
+    case leave(NetworkID)
+}

@@ -1,0 +1,107 @@
+import ZeroTier
+
+/// What `netcon status` shows: the equivalent of `zerotier-cli info`, `listnetworks` and `listpeers`.
+public struct NodeStatus: Codable, Sendable, Equatable {
+    public var address: Address
+    public var version: String
+    /// Whether a daemon answered; `false` when the status was read from the home directory alone.
+    public var running: Bool
+    /// ONLINE once a root answers, OFFLINE otherwise (ZeroTier's wording).
+    public var online: Bool
+    public var port: UInt16?
+    public var pid: Int32?
+    public var home: String
+    public var networks: [NetworkStatus]
+    public var peers: [PeerStatus]
+
+    public init(
+        address: Address, version: String, running: Bool, online: Bool, port: UInt16?, pid: Int32?, home: String,
+        networks: [NetworkStatus], peers: [PeerStatus]
+    ) {
+        self.address = address
+        self.version = version
+        self.running = running
+        self.online = online
+        self.port = port
+        self.pid = pid
+        self.home = home
+        self.networks = networks
+        self.peers = peers
+    }
+}
+
+public struct NetworkStatus: Codable, Sendable, Equatable {
+    /// ZeroTier's network states, spelled as `zerotier-cli listnetworks` prints them.
+    public enum State: String, Codable, Sendable {
+        case requestingConfiguration = "REQUESTING_CONFIGURATION"
+        case ok = "OK"
+        case accessDenied = "ACCESS_DENIED"
+        case notFound = "NOT_FOUND"
+        case clientTooOld = "CLIENT_TOO_OLD"
+        /// Joined in the home directory but no daemon is running to request a config.
+        case notRunning = "NOT_RUNNING"
+    }
+
+    public enum Kind: String, Codable, Sendable {
+        case `private` = "PRIVATE"
+        case `public` = "PUBLIC"
+        case unknown = "UNKNOWN"
+    }
+
+    public var id: NetworkID
+    public var name: String
+    public var mac: MAC
+    public var state: State
+    public var kind: Kind
+    public var mtu: Int?
+    public var assignedAddresses: [String]
+
+    public init(id: NetworkID, name: String, mac: MAC, state: State, kind: Kind, mtu: Int?, assignedAddresses: [String]) {
+        self.id = id
+        self.name = name
+        self.mac = mac
+        self.state = state
+        self.kind = kind
+        self.mtu = mtu
+        self.assignedAddresses = assignedAddresses
+    }
+}
+
+public struct PeerStatus: Codable, Sendable, Equatable {
+    public enum Role: String, Codable, Sendable {
+        case leaf = "LEAF"
+        case planet = "PLANET"
+        case moon = "MOON"
+    }
+
+    public struct Path: Codable, Sendable, Equatable {
+        public var endpoint: String
+        public var lastSendMillisecondsAgo: Int64?
+        public var lastReceiveMillisecondsAgo: Int64?
+        public var active: Bool
+        public var preferred: Bool
+
+        public init(endpoint: String, lastSendMillisecondsAgo: Int64?, lastReceiveMillisecondsAgo: Int64?, active: Bool, preferred: Bool) {
+            self.endpoint = endpoint
+            self.lastSendMillisecondsAgo = lastSendMillisecondsAgo
+            self.lastReceiveMillisecondsAgo = lastReceiveMillisecondsAgo
+            self.active = active
+            self.preferred = preferred
+        }
+    }
+
+    public var address: Address
+    public var role: Role
+    /// "major.minor.revision", nil until the peer's HELLO has been seen.
+    public var version: String?
+    public var latencyMilliseconds: Int?
+    public var paths: [Path]
+
+    public init(address: Address, role: Role, version: String?, latencyMilliseconds: Int?, paths: [Path]) {
+        self.address = address
+        self.role = role
+        self.version = version
+        self.latencyMilliseconds = latencyMilliseconds
+        self.paths = paths
+    }
+}

@@ -1,0 +1,59 @@
+import ControlPlane
+import ZeroTier
+
+/// What the CLI does to a node: through the daemon when one runs, on the home directory when none does.
+public struct NodeControl {
+    public enum JoinOutcome: Equatable {
+        /// A running daemon joined; its view of the network.
+        case live(NetworkStatus)
+        /// No daemon: recorded in the home; `wasNew` is false if it was already joined.
+        case recorded(wasNew: Bool)
+    }
+
+    public let home: NodeHome
+    private let client: ControlClient
+
+    public init(home: NodeHome) {
+        self.home = home
+        client = ControlClient(home: home)
+    }
+
+    public func join(_ network: NetworkID) throws(NetconError) -> JoinOutcome {
+        guard let response = try sendIfRunning(.join(network)) else {
+            return .recorded(wasNew: try JoinedNetworks(home: home).join(network))
+        }
+        guard case .joined(let status) = response else { throw unexpected(response) }
+        return .live(status)
+    }
+
+    /// Returns whether the network had been joined.
+    public func leave(_ network: NetworkID) throws(NetconError) -> Bool {
+        guard let response = try sendIfRunning(.leave(network)) else {
+            try home.requireUsableDirectory()
+            return try JoinedNetworks(home: home).leave(network)
+        }
+        guard case .left(_, let wasJoined) = response else { throw unexpected(response) }
+        return wasJoined
+    }
+
+    /// The daemon's status, or what the home alone says (with `running == false`) when none runs.
+    public func status() throws(NetconError) -> NodeStatus {
+        guard let response = try sendIfRunning(.status) else { return try HomeStatus.read(home) }
+        guard case .status(let status) = response else { throw unexpected(response) }
+        return status
+    }
+
+    private func sendIfRunning(_ request: ControlRequest) throws(NetconError) -> ControlResponse? {
+        do throws(NetconError) {
+            let response = try client.send(request)
+            if case .failure(let failure) = response { throw NetconError.controlProtocol(failure.message) }
+            return response
+        } catch .daemonNotRunning {
+            return nil
+        }
+    }
+
+    private func unexpected(_ response: ControlResponse) -> NetconError {
+        .controlProtocol("unexpected answer from the daemon: \(response)")
+    }
+}

@@ -1,0 +1,91 @@
+import ControlPlane
+import Glibc
+import Logging
+import SystemPackage
+import ZeroTier
+
+/// `netcon run`: the composition root that owns a node's home, identity, sockets and event loop, and the
+/// order in which they start and stop.
+public struct Daemon {
+    public struct Options: Sendable {
+        public var home: NodeHome
+        public var port: UInt16
+
+        public init(home: NodeHome, port: UInt16) {
+            self.home = home
+            self.port = port
+        }
+    }
+
+    /// Progress lines a person starting the daemon should see (identity generation, readiness).
+    public typealias Announce = (String) -> Void
+
+    let options: Options
+    let logger: Logger
+    let announce: Announce
+
+    public init(options: Options, logger: Logger, announce: @escaping Announce) {
+        self.options = options
+        self.logger = logger
+        self.announce = announce
+    }
+
+    /// Runs until SIGINT or SIGTERM, then shuts down in reverse order of start-up.
+    public func run() throws(NetconError) {
+        let home = options.home
+        try home.prepare()
+        let lock = try HomeLock.acquire(home)
+        defer { lock.release() }
+
+        // Signals become events on the loop; block them before any other thread exists.
+        let signals: SignalSource
+        do {
+            signals = try SignalSource([SIGINT, SIGTERM, SIGHUP])
+        } catch {
+            throw .io(path: "signalfd", errno: error)
+        }
+
+        let identity = try IdentityStore(home: home).loadOrCreate(
+            onGenerationStart: { announce("generating a new identity for \(home.path) (this takes a moment)…") },
+            progress: { attempt in if attempt % 8 == 0 { announce("  still generating (attempt \(attempt))…") } }
+        )
+        var logger = logger
+        logger[metadataKey: "node"] = "\(identity.address)"
+
+        let loop: EventLoop
+        do {
+            loop = try EventLoop()
+        } catch {
+            throw .io(path: "epoll", errno: error)
+        }
+        let socket = try UDPSocket(port: options.port)
+        defer { socket.close() }
+        let node = try NodeService(identity: identity, home: home, socket: socket, logger: logger)
+        let control = try ControlServer(path: home.controlSocket, loop: loop, logger: logger, handler: node.handle)
+        defer { control.close() }
+
+        do {
+            try loop.register(signals.fd, for: .readable) { _ in
+                for signal in signals.drain() {
+                    if signal == SIGHUP {
+                        logger.info("SIGHUP: nothing to reload")
+                        continue
+                    }
+                    logger.info("stopping", metadata: ["signal": "\(signal)"])
+                    loop.stop()
+                }
+            }
+        } catch {
+            throw .io(path: "signalfd", errno: error)
+        }
+
+        logger.info("node online", metadata: ["address": "\(identity.address)", "udp.port": "\(socket.port)", "home": "\(home.path)"])
+        announce("netcon \(NetconVersion.current) node \(identity.address) listening on UDP port \(socket.port)")
+        do {
+            try loop.run()
+        } catch {
+            throw .io(path: "epoll", errno: error)
+        }
+        logger.info("stopped")
+    }
+}

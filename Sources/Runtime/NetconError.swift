@@ -1,0 +1,49 @@
+import SystemPackage
+
+/// Everything that stops a netcon command, each with its own exit status (sysexits.h numbering where one
+/// fits) so scripts can tell the failures apart. `description` is the one line printed to stderr.
+public enum NetconError: Error, Equatable, CustomStringConvertible {
+    case daemonNotRunning(home: String)
+    case homeUnusable(path: String, reason: String)
+    case homeNotCreatable(path: String, reason: String)
+    case alreadyRunning(home: String, pid: Int32?)
+    case identityCorrupt(path: String, reason: String)
+    case noIdentity(home: String)
+    case controlSocketNotOwned(path: String, owner: UInt32)
+    case controlProtocol(String)
+    case portUnavailable(port: UInt16, reason: String)
+    case notYetAvailable(feature: String, plannedIn: String)
+    case io(path: String, errno: Errno)
+
+    public var exitStatus: Int32 {
+        switch self {
+        case .daemonNotRunning: 1
+        case .identityCorrupt: 65  // EX_DATAERR
+        case .homeUnusable, .noIdentity: 66  // EX_NOINPUT
+        case .notYetAvailable: 69  // EX_UNAVAILABLE
+        case .portUnavailable: 71  // EX_OSERR
+        case .homeNotCreatable: 73  // EX_CANTCREAT
+        case .io: 74  // EX_IOERR
+        case .alreadyRunning: 75  // EX_TEMPFAIL
+        case .controlProtocol: 76  // EX_PROTOCOL
+        case .controlSocketNotOwned: 77  // EX_NOPERM
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .daemonNotRunning(home): "no netcon daemon is running for \(home) (start one with `netcon run --home \(home)`)"
+        case let .homeUnusable(path, reason): "cannot use home directory \(path): \(reason)"
+        case let .homeNotCreatable(path, reason): "cannot create home directory \(path): \(reason)"
+        case let .alreadyRunning(home, pid?): "another netcon daemon (pid \(pid)) is already running for \(home)"
+        case let .alreadyRunning(home, nil): "another netcon daemon is already running for \(home)"
+        case let .identityCorrupt(path, reason): "refusing to start: identity \(path) is invalid (\(reason)); it was left untouched"
+        case let .noIdentity(home): "\(home) has no identity yet (run `netcon run --home \(home)` once to create it)"
+        case let .controlSocketNotOwned(path, owner): "refusing to use control socket \(path): it is owned by uid \(owner), not by you"
+        case let .controlProtocol(why): "control socket: \(why)"
+        case let .portUnavailable(port, reason): "cannot bind UDP port \(port): \(reason)"
+        case let .notYetAvailable(feature, plannedIn): "\(feature) is not available yet in this build of netcon (planned: \(plannedIn))"
+        case let .io(path, errno): "\(path): \(errno)"
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import CNetconSys
+import Glibc
+import SystemPackage
+
+/// Delivers process signals as readable events on a signalfd, so they are handled on the event loop like
+/// any other input instead of in an async-signal handler. Block the signals before starting other threads.
+public final class SignalSource {
+    private let descriptor: OwnedDescriptor
+
+    /// Blocks `signals` for the calling thread (and threads it starts later) and opens a signalfd for them.
+    public init(_ signals: [CInt]) throws(Errno) {
+        var set = sigset_t()
+        try syscall { signals.withUnsafeBufferPointer { netcon_block_signals($0.baseAddress, CInt($0.count), &set) } }
+        descriptor = OwnedDescriptor(rawValue: try syscall { signalfd(-1, &set, CInt(SFD_CLOEXEC | SFD_NONBLOCK)) })
+    }
+
+    public var fd: CInt { descriptor.rawValue }
+
+    /// The signals that arrived since the last call.
+    public func drain() -> [CInt] {
+        var received = [CInt]()
+        var info = signalfd_siginfo()
+        while read(descriptor.rawValue, &info, MemoryLayout<signalfd_siginfo>.size) == MemoryLayout<signalfd_siginfo>.size {
+            received.append(CInt(info.ssi_signo))
+        }
+        return received
+    }
+}

@@ -1,0 +1,61 @@
+import Glibc
+import SystemPackage
+
+/// The node's UDP socket: one dual-stack IPv6 socket when the host has IPv6, else IPv4 only.
+public final class UDPSocket {
+    private let descriptor: OwnedDescriptor
+    public let port: UInt16
+    public let isDualStack: Bool
+
+    public var fd: CInt { descriptor.rawValue }
+
+    /// Binds every local address on `port` (0 = a free port chosen by the kernel).
+    public init(port requested: UInt16) throws(NetconError) {
+        if let v6 = try? Self.bind(family: AF_INET6, port: requested) {
+            descriptor = v6.descriptor
+            port = v6.port
+            isDualStack = true
+        } else {
+            let v4: (descriptor: OwnedDescriptor, port: UInt16)
+            do {
+                v4 = try Self.bind(family: AF_INET, port: requested)
+            } catch {
+                throw .portUnavailable(port: requested, reason: "\(error)")
+            }
+            descriptor = v4.descriptor
+            port = v4.port
+            isDualStack = false
+        }
+    }
+
+    private static func bind(family: CInt, port: UInt16) throws(Errno) -> (descriptor: OwnedDescriptor, port: UInt16) {
+        let fd = try syscall { socket(family, CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0) }
+        let owned = OwnedDescriptor(rawValue: fd)
+        var off: CInt = 0
+        var bound = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        if family == AF_INET6 {
+            try syscall { setsockopt(fd, CInt(IPPROTO_IPV6), IPV6_V6ONLY, &off, socklen_t(MemoryLayout<CInt>.size)) }
+            var address = sockaddr_in6()
+            address.sin6_family = sa_family_t(AF_INET6)
+            address.sin6_port = port.bigEndian
+            address.sin6_addr = in6addr_any
+            try syscall { withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } } }
+        } else {
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = port.bigEndian
+            address.sin_addr.s_addr = INADDR_ANY
+            try syscall { withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } }
+        }
+        try syscall { withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } } }
+        let boundPort = withUnsafePointer(to: &bound) { pointer in
+            family == AF_INET6
+                ? pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin6_port) }
+                : pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) }
+        }
+        return (owned, boundPort)
+    }
+
+    public func close() { descriptor.close() }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import Runtime
+
+struct Netcon: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "netcon",
+        abstract: "Rootless network containers for ZeroTier networks.",
+        discussion: """
+            netcon is a ZeroTier endpoint in user space: it joins ZeroTier networks without root, \
+            without /dev/net/tun and without changing the host, and runs unmodified programs whose \
+            sockets live on the virtual network.
+
+            Every command takes --home (default: $NETCON_HOME, else $XDG_STATE_HOME/netcon, or \
+            /var/lib/netcon for root).
+
+            Exit statuses: 0 success; 1 no daemon running; 64 bad usage; 65 invalid identity; \
+            66 home or identity unusable; 69 not available yet; 71 UDP port unavailable; \
+            73 home not creatable; 74 I/O error; 75 another daemon runs on the home; \
+            76 control protocol error; 77 control socket owned by another user.
+            """,
+        version: NetconVersion.current,
+        subcommands: [Run.self, Join.self, Leave.self, Status.self, Exec.self, Selftest.self]
+    )
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Logging
+import Glibc
+import Runtime
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a node in the foreground.",
+        discussion: """
+            Creates the home and a new ZeroTier identity on first start, binds the UDP port and serves the \
+            control socket (<home>/control.sock) that join, leave and status talk to. One daemon per home. \
+            Stops cleanly on SIGINT or SIGTERM.
+            """
+    )
+
+    @OptionGroup var homeOptions: HomeOptions
+
+    @Option(name: .long, help: "UDP port to bind (0 picks a free port; status shows it).")
+    var port: UInt16 = 9993
+
+    @Option(name: .long, help: "Least severe log level written to stderr.")
+    var logLevel: Logger.Level = .info
+
+    func run() throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let daemon = Daemon(
+            options: .init(home: homeOptions.resolved, port: port),
+            logger: Logger(label: "netcon"),
+            announce: { line in
+                print(line)
+                fflush(nil)
+            }
+        )
+        try daemon.run()
+    }
+}

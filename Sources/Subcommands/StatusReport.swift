@@ -1,0 +1,50 @@
+import ControlPlane
+
+/// The human-readable form of `netcon status`, laid out like `zerotier-cli info`, `listnetworks`, `listpeers`.
+struct StatusReport {
+    let status: NodeStatus
+
+    init(_ status: NodeStatus) { self.status = status }
+
+    var text: String {
+        var lines = [String]()
+        let state = status.running ? (status.online ? "ONLINE" : "OFFLINE") : "NOT RUNNING"
+        var info = "node \(status.address)  netcon \(status.version)  \(state)"
+        if let port = status.port { info += "  port \(port)" }
+        if let pid = status.pid { info += "  pid \(pid)" }
+        lines.append(info)
+        lines.append("home \(status.home)")
+        if !status.running { lines.append("the daemon is not running (start it with `netcon run --home \(status.home)`)") }
+        lines.append("")
+        lines.append(contentsOf: table(
+            header: ["NETWORK", "NAME", "MAC", "STATUS", "TYPE", "MTU", "ADDRESSES"],
+            rows: status.networks.map { network in
+                [network.id.description, network.name.isEmpty ? "-" : network.name, network.mac.description, network.state.rawValue,
+                 network.kind.rawValue, network.mtu.map(String.init) ?? "-",
+                 network.assignedAddresses.isEmpty ? "-" : network.assignedAddresses.joined(separator: ",")]
+            },
+            empty: "no networks joined"
+        ))
+        lines.append("")
+        lines.append(contentsOf: table(
+            header: ["PEER", "ROLE", "VERSION", "LATENCY", "PATHS"],
+            rows: status.peers.map { peer in
+                [peer.address.description, peer.role.rawValue, peer.version ?? "-",
+                 peer.latencyMilliseconds.map { "\($0) ms" } ?? "-",
+                 peer.paths.isEmpty ? "relayed" : peer.paths.map { $0.endpoint + ($0.preferred ? "*" : "") }.joined(separator: ",")]
+            },
+            empty: "no peers"
+        ))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func table(header: [String], rows: [[String]], empty: String) -> [String] {
+        guard !rows.isEmpty else { return [empty] }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        return ([header] + rows).map { row in
+            row.indices.map { column in
+                column == row.count - 1 ? row[column] : row[column] + String(repeating: " ", count: widths[column] - row[column].count)
+            }.joined(separator: "  ")
+        }
+    }
+}

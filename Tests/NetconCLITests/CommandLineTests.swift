@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+/// Bad input at the command line: one clear line on stderr and a distinct exit status each.
+@Suite struct CommandLineTests {
+    @Test(arguments: ["8056c2e21c00001", "8056c2e21c0000011", "zzzzzzzzzzzzzzzz", ""])
+    func invalidNetworkIDsAreUsageErrors(_ network: String) throws {
+        let home = try TemporaryHome()
+        let result = try NetconProcess.run(["join", network, "--home", home.path])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("Error:"))
+        #expect(!FileManager.default.fileExists(atPath: home.path + "/networks.d"))
+    }
+
+    @Test func unknownFlagsAreUsageErrors() throws {
+        let result = try NetconProcess.run(["status", "--no-such-flag"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("no-such-flag"))
+    }
+
+    @Test func homeThatIsAFileIsUnusable() throws {
+        let home = try TemporaryHome()
+        let file = home.path + "/plain-file"
+        FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
+        let status = try NetconProcess.run(["status", "--home", file])
+        #expect(status.status == 66)
+        #expect(status.stderr.hasPrefix("netcon: cannot use home directory"))
+        #expect(status.stderr.split(separator: "\n").count == 1)
+        let run = try NetconProcess.run(["run", "--home", file, "--port", "0"])
+        #expect(run.status == 73 || run.status == 66)
+    }
+
+    @Test func statusOfAHomeWithoutIdentitySaysHowToStart() throws {
+        let home = try TemporaryHome()
+        let result = try NetconProcess.run(["status", "--home", home.path])
+        #expect(result.status == 66)
+        #expect(result.stderr.contains("netcon run"))
+    }
+
+    @Test func homeComesFromTheEnvironment() throws {
+        let home = try TemporaryHome()
+        try home.installIdentity("id1")
+        let result = try NetconProcess.run(["status", "--json"], environment: ["NETCON_HOME": home.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("099fc4e1a0"))
+    }
+
+    @Test func laterCapabilitiesSaySoInsteadOfPretending() throws {
+        let exec = try NetconProcess.run(["exec", "--", "true"])
+        #expect(exec.status == 69)
+        #expect(exec.stderr.contains("not available yet"))
+    }
+
+    @Test func versionAndHelpWork() throws {
+        let version = try NetconProcess.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+        let help = try NetconProcess.run(["--help"])
+        for command in ["run", "join", "leave", "status", "exec", "selftest"] {
+            #expect(help.stdout.contains(command))
+        }
+    }
+
+    @Test func programNameSelectsTheCommand() throws {
+        let home = try TemporaryHome()
+        let link = home.path + "/netcon-status"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: NetconProcess.executable.path)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: link)
+        process.arguments = ["--help"]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(text.contains("netcon status"))
+    }
+}

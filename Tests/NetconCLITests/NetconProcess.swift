@@ -1,0 +1,141 @@
+import Foundation
+
+/// Runs the built `netcon` binary as a real process, as a user would.
+struct NetconProcess {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The `netcon` executable SwiftPM built next to this test bundle.
+    static var executable: URL {
+        let bundleDirectory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        return bundleDirectory.appendingPathComponent("netcon")
+    }
+
+    /// Runs `netcon ARGS` to completion (bounded by `timeout` seconds).
+    @discardableResult
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 60) throws -> Result {
+        let process = try start(arguments, environment: environment)
+        return try process.wait(timeout: timeout)
+    }
+
+    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Running {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var merged = ProcessInfo.processInfo.environment
+        merged.removeValue(forKey: "NETCON_HOME")
+        for (key, value) in environment { merged[key] = value }
+        process.environment = merged
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        let running = Running(process: process, stdout: out, stderr: err)
+        try process.run()
+        return running
+    }
+
+    final class Running: @unchecked Sendable {
+        let process: Process
+        private let stdoutPipe: Pipe
+        private let stderrPipe: Pipe
+        private var stdoutData = Data()
+        private var stderrData = Data()
+        private let group = DispatchGroup()
+
+        init(process: Process, stdout: Pipe, stderr: Pipe) {
+            self.process = process
+            stdoutPipe = stdout
+            stderrPipe = stderr
+            // Drain both pipes concurrently so a chatty child never blocks on a full pipe.
+            group.enter()
+            DispatchQueue.global().async { [self] in
+                stdoutData = stdoutPipe.fileHandleForReading.readDataToEndOfFile()
+                group.leave()
+            }
+            group.enter()
+            DispatchQueue.global().async { [self] in
+                stderrData = stderrPipe.fileHandleForReading.readDataToEndOfFile()
+                group.leave()
+            }
+        }
+
+        var pid: Int32 { process.processIdentifier }
+
+        func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+        func wait(timeout: TimeInterval) throws -> Result {
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning && Date() < deadline { usleep(20_000) }
+            if process.isRunning {
+                process.terminate()
+                usleep(200_000)
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+                process.waitUntilExit()
+                group.wait()
+                throw TestFailure("netcon \(process.arguments ?? []) did not exit within \(timeout) s; stderr: \(String(decoding: stderrData, as: UTF8.self))")
+            }
+            process.waitUntilExit()
+            group.wait()
+            return Result(
+                status: process.terminationStatus,
+                stdout: String(decoding: stdoutData, as: UTF8.self),
+                stderr: String(decoding: stderrData, as: UTF8.self)
+            )
+        }
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A temporary node home, removed when the test is done with it.
+final class TemporaryHome {
+    let path: String
+
+    init() throws {
+        let template = FileManager.default.temporaryDirectory.appendingPathComponent("netcon-test-XXXXXX").path
+        var bytes = Array(template.utf8CString)
+        guard let created = mkdtemp(&bytes) else { throw TestFailure("mkdtemp failed") }
+        path = String(cString: created)
+    }
+
+    /// Copies a ZeroTier One identity from the shared vectors into the home, as a user would drop one in.
+    func installIdentity(_ name: String) throws {
+        let source = Vectors.directory.appendingPathComponent("identities/\(name).secret")
+        let contents = try Data(contentsOf: source)
+        FileManager.default.createFile(atPath: path + "/identity.secret", contents: contents, attributes: [.posixPermissions: 0o600])
+    }
+
+    /// Waits until the daemon's control socket exists (the daemon is ready when it does).
+    func waitForDaemon(_ daemon: NetconProcess.Running, timeout: TimeInterval = 60) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if FileManager.default.fileExists(atPath: path + "/control.sock") { return }
+            if !daemon.process.isRunning {
+                let result = try daemon.wait(timeout: 1)
+                throw TestFailure("daemon exited early with \(result.status): \(result.stderr)")
+            }
+            usleep(20_000)
+        }
+        throw TestFailure("daemon did not create its control socket within \(timeout) s")
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+enum Vectors {
+    /// `../shared/vectors/zerotier` beside the package, or `$NETCON_VECTORS`.
+    static var directory: URL {
+        if let override = ProcessInfo.processInfo.environment["NETCON_VECTORS"] { return URL(fileURLWithPath: override) }
+        return URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/vectors/zerotier")
+    }
+}
