@@ -97,4 +97,30 @@ import CLZ4
         }
         #expect(sameLength == records.count)
     }
+
+    /// The capture's LZ4-compressed Salsa20/12 packets, dearmored with the peer keys of the world's identities,
+    /// decompress to exactly the payload the independent decoder found, and their verbs match.
+    @Test func sessionCipherOnePacketsDecompressToTheDecodedPayload() throws {
+        var identities = [String: Identity]()
+        for name in ["root", "ctl", "m1", "m2"] {
+            let identity = try Identity(Vectors.text("world/\(name).secret"))
+            identities[identity.address.description] = identity
+        }
+        let records = try SessionRecords.load().packets.filter { $0.compressed && $0.cipher == "SALSA2012_POLY1305" }
+        #expect(records.count == 18)
+        for record in records {
+            let source = try #require(identities[record.src]), destination = try #require(identities[record.dst])
+            let key = try #require(source.agree(with: destination.publicOnly))
+            var bytes = try Vectors.hex(record.rawHex)
+            try #require(PacketArmor.dearmor(&bytes, key: key), "\(record.packetId) does not authenticate")
+            let packet = try Packet(bytes: bytes)
+            #expect(packet.header.isCompressed)
+            #expect(packet.header.verb?.description == record.verb)
+            let plain = try packet.decompressed()
+            #expect(!plain.header.isCompressed)
+            #expect(Hex.encode(plain.payload) == record.payloadHex)
+            // Compressing again gives ZeroTier's block byte for byte.
+            #expect(plain.compressed() == packet)
+        }
+    }
 }
