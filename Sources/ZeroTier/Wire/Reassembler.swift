@@ -67,11 +67,12 @@ public struct Reassembler: Sendable {
 
     /// When the oldest pending packet times out, if any.
     public var nextDeadline: Int64? {
-        entries.values.map(\.firstSeen).min().map { $0 + configuration.timeout }
+        entries.values.lazy.map(\.firstSeen).min().map { $0 + configuration.timeout }
     }
 
     /// Forgets packets first seen more than `timeout` ms before `now`.
     public mutating func expire(now: Int64) {
+        guard let deadline = nextDeadline, now > deadline else { return }
         let timeout = configuration.timeout
         entries = entries.filter { now - $0.value.firstSeen <= timeout }
     }
