@@ -27,8 +27,15 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# The Swift toolchain links libstdc++ and libgcc_s dynamically even with --static-swift-stdlib. A search
+# directory that ld reads first maps both names to GCC's static archives, so ldd shows only glibc (and liblwip).
+STATIC_LINK_DIR := .build/static-link
+
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib
+	mkdir -p $(STATIC_LINK_DIR)
+	echo "INPUT($$(gcc -print-file-name=libstdc++.a))" > $(STATIC_LINK_DIR)/libstdc++.so
+	echo "INPUT($$(gcc -print-file-name=libgcc_eh.a))" > $(STATIC_LINK_DIR)/libgcc_s.so
+	$(SWIFT) build -c release --static-swift-stdlib -Xlinker -L$(CURDIR)/$(STATIC_LINK_DIR)
 	@echo "built $(RELEASE_BIN):"; ldd $(RELEASE_BIN) | sed 's/^/  /'
 
 test: deps

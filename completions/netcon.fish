@@ -1,0 +1,123 @@
+function __netcon_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __netcon_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __netcon_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __netcon_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __netcon_parse_tokens -S
+    set -l unparsed_tokens (__netcon_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'netcon'
+        __netcon_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'run'
+            __netcon_parse_subcommand 0 'home=' 'port=' 'log-level=' 'version' 'h/help'
+        case 'join'
+            __netcon_parse_subcommand 1 'home=' 'version' 'h/help'
+        case 'leave'
+            __netcon_parse_subcommand 1 'home=' 'version' 'h/help'
+        case 'status'
+            __netcon_parse_subcommand 0 'home=' 'json' 'version' 'h/help'
+        case 'exec'
+            __netcon_parse_subcommand -r 1 'home=' 'network=' 'version' 'h/help'
+        case 'selftest'
+            __netcon_parse_subcommand 0 'json' 'version' 'h/help'
+        case 'help'
+            __netcon_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __netcon_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __netcon_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __netcon_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __netcon_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__netcon_tokens -p)
+    if test -z "$(__netcon_tokens -t)"
+        set -l index (count (__netcon_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'netcon' -f
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon" version' -l 'version' -d 'Show the version.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon" -eq 1' -fa 'run' -d 'Run a node in the foreground.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon" -eq 1' -fa 'join' -d 'Join a network.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon" -eq 1' -fa 'leave' -d 'Leave a network.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon" -eq 1' -fa 'status' -d 'Show the node, its networks and its peers.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon" -eq 1' -fa 'exec' -d 'Run a program whose sockets live on the virtual network.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon" -eq 1' -fa 'selftest' -d 'Prove the whole chain end to end on a private local world.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon run" home' -l 'home' -d 'The node\'s home directory.' -rfa '(__netcon_complete_directories)'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon run" port' -l 'port' -d 'UDP port to bind (0 picks a free port; status shows it).' -rfka ''
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon run" log-level' -l 'log-level' -d 'Least severe log level written to stderr.' -rfka 'trace debug info notice warning error critical'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon run" version' -l 'version' -d 'Show the version.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon run" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon join" home' -l 'home' -d 'The node\'s home directory.' -rfa '(__netcon_complete_directories)'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon join" version' -l 'version' -d 'Show the version.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon join" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon leave" home' -l 'home' -d 'The node\'s home directory.' -rfa '(__netcon_complete_directories)'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon leave" version' -l 'version' -d 'Show the version.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon leave" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon status" home' -l 'home' -d 'The node\'s home directory.' -rfa '(__netcon_complete_directories)'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon status" json' -l 'json' -d 'Print the status as JSON.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon status" version' -l 'version' -d 'Show the version.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon status" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon exec" home' -l 'home' -d 'The node\'s home directory.' -rfa '(__netcon_complete_directories)'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon exec" network' -l 'network' -d 'Use this joined network.' -rfka ''
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon exec" version' -l 'version' -d 'Show the version.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon exec" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon selftest" json' -l 'json' -d 'Print results as JSON.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon selftest" version' -l 'version' -d 'Show the version.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon selftest" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon help" version' -l 'version' -d 'Show the version.'
