@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <stdlib.h>
 
 int netcon_peer_credentials(int fd, uid_t *uid, pid_t *pid) {
     struct ucred cred;
@@ -63,4 +64,47 @@ int netcon_unix_connect(const char *path) {
 
 int netcon_accept_nonblocking(int fd) {
     return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
+
+enum { batch_limit = 64 };
+
+int netcon_receive_batch(int fd, netcon_datagram *datagrams, unsigned int count) {
+    if (count > batch_limit) count = batch_limit;
+    struct mmsghdr headers[batch_limit];
+    struct iovec vectors[batch_limit];
+    memset(headers, 0, sizeof(struct mmsghdr) * count);
+    for (unsigned int i = 0; i < count; i++) {
+        vectors[i].iov_base = datagrams[i].data;
+        vectors[i].iov_len = datagrams[i].capacity;
+        headers[i].msg_hdr.msg_iov = &vectors[i];
+        headers[i].msg_hdr.msg_iovlen = 1;
+        headers[i].msg_hdr.msg_name = &datagrams[i].address;
+        headers[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_storage);
+    }
+    int received;
+    do { received = recvmmsg(fd, headers, count, MSG_DONTWAIT, NULL); } while (received < 0 && errno == EINTR);
+    if (received < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
+    for (int i = 0; i < received; i++) {
+        datagrams[i].length = (headers[i].msg_hdr.msg_flags & MSG_TRUNC) ? datagrams[i].capacity + 1 : headers[i].msg_len;
+        datagrams[i].address_length = headers[i].msg_hdr.msg_namelen;
+    }
+    return received;
+}
+
+int netcon_send_batch(int fd, netcon_datagram *datagrams, unsigned int count) {
+    if (count > batch_limit) count = batch_limit;
+    struct mmsghdr headers[batch_limit];
+    struct iovec vectors[batch_limit];
+    memset(headers, 0, sizeof(struct mmsghdr) * count);
+    for (unsigned int i = 0; i < count; i++) {
+        vectors[i].iov_base = datagrams[i].data;
+        vectors[i].iov_len = datagrams[i].length;
+        headers[i].msg_hdr.msg_iov = &vectors[i];
+        headers[i].msg_hdr.msg_iovlen = 1;
+        headers[i].msg_hdr.msg_name = &datagrams[i].address;
+        headers[i].msg_hdr.msg_namelen = datagrams[i].address_length;
+    }
+    int sent;
+    do { sent = sendmmsg(fd, headers, count, MSG_DONTWAIT); } while (sent < 0 && errno == EINTR);
+    return sent;
 }

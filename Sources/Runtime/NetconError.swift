@@ -14,11 +14,16 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
     case portUnavailable(port: UInt16, reason: String)
     case notYetAvailable(feature: String, plannedIn: String)
     case io(path: String, errno: Errno)
+    case planetInvalid(path: String, reason: String)
+    case defaultPlanetForbidden(home: String)
+    case invalidArgument(String)
 
     public var exitStatus: Int32 {
         switch self {
         case .daemonNotRunning: 1
-        case .identityCorrupt: 65  // EX_DATAERR
+        case .identityCorrupt, .planetInvalid: 65  // EX_DATAERR
+        case .invalidArgument: 64  // EX_USAGE
+        case .defaultPlanetForbidden: 78  // EX_CONFIG
         case .homeUnusable, .noIdentity: 66  // EX_NOINPUT
         case .notYetAvailable: 69  // EX_UNAVAILABLE
         case .portUnavailable: 71  // EX_OSERR
@@ -44,6 +49,10 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
         case let .portUnavailable(port, reason): "cannot bind UDP port \(port): \(reason)"
         case let .notYetAvailable(feature, plannedIn): "\(feature) is not available yet in this build of netcon (planned: \(plannedIn))"
         case let .io(path, errno): "\(path): \(errno)"
+        case let .planetInvalid(path, reason): "planet \(path) is invalid: \(reason)"
+        case let .defaultPlanetForbidden(home):
+            "\(home) has no planet file and NETCON_FORBID_DEFAULT_PLANET is set: refusing to contact ZeroTier's public roots (create one with `netcon planet create`)"
+        case let .invalidArgument(why): why
         }
     }
 }

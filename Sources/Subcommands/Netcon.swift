@@ -19,6 +19,6 @@ struct Netcon: ParsableCommand {
             76 control protocol error; 77 control socket owned by another user.
             """,
         version: NetconVersion.current,
-        subcommands: [Run.self, Join.self, Leave.self, Status.self, Exec.self, Selftest.self]
+        subcommands: [Run.self, Join.self, Leave.self, Status.self, Exec.self, Selftest.self, Planet.self]
     )
 }

@@ -27,6 +27,8 @@ struct NetconProcess {
         process.arguments = arguments
         var merged = ProcessInfo.processInfo.environment
         merged.removeValue(forKey: "NETCON_HOME")
+        // No test may ever reach ZeroTier's public roots: a home without a private planet refuses to start.
+        merged["NETCON_FORBID_DEFAULT_PLANET"] = "1"
         for (key, value) in environment { merged[key] = value }
         process.environment = merged
         let out = Pipe()

@@ -31,4 +31,22 @@ int netcon_accept_nonblocking(int fd);
 static const int netcon_msg_nosignal = 0x4000;
 _Static_assert(netcon_msg_nosignal == MSG_NOSIGNAL, "MSG_NOSIGNAL value");
 
+/* One datagram of a batch for recvmmsg/sendmmsg, which (with struct mmsghdr) need _GNU_SOURCE.
+   The data buffer belongs to the caller; length is the bytes used (set by receive, read by send). */
+typedef struct {
+    unsigned char *data;
+    size_t capacity;
+    size_t length;
+    struct sockaddr_storage address;
+    socklen_t address_length;
+} netcon_datagram;
+
+/* Receives up to count datagrams without blocking. Returns how many (0 when none is waiting),
+   or -1 with errno set. Truncated datagrams are reported with length == capacity + 1. */
+int netcon_receive_batch(int fd, netcon_datagram *datagrams, unsigned int count);
+
+/* Sends the datagrams in one system call where the kernel allows. Returns how many were sent
+   (the caller retries the rest later), or -1 with errno set for the first one. */
+int netcon_send_batch(int fd, netcon_datagram *datagrams, unsigned int count);
+
 #endif
