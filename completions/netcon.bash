@@ -173,13 +173,13 @@ _netcon() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|join|leave|status|exec|selftest|help)
+    run|join|leave|status|exec|selftest|planet|help)
         # Offer subcommand argument completions
         "_netcon_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run join leave status exec selftest help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run join leave status exec selftest planet help' -- "${cur}"))
         ;;
     esac
 }
@@ -280,6 +280,82 @@ _netcon_selftest() {
     repeating_options=()
     non_repeating_options=()
     __netcon_offer_flags_options 0
+}
+
+_netcon_planet() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __netcon_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    create|show)
+        # Offer subcommand argument completions
+        "_netcon_planet_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'create show' -- "${cur}"))
+        ;;
+    esac
+}
+
+_netcon_planet_create() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=(--root)
+    non_repeating_options=(-o --output --signing-key --id --timestamp)
+    __netcon_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '-o'|'--output')
+        __netcon_add_completions -f
+        return
+        ;;
+    '--signing-key')
+        __netcon_add_completions -f
+        return
+        ;;
+    '--id')
+        return
+        ;;
+    '--timestamp')
+        return
+        ;;
+    esac
+}
+
+_netcon_planet_show() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __netcon_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        __netcon_add_completions -d
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __netcon_add_completions -f
+        return
+        ;;
+    esac
 }
 
 _netcon_help() {

@@ -34,6 +34,14 @@ function __netcon_parse_tokens -S
             __netcon_parse_subcommand -r 1 'home=' 'network=' 'version' 'h/help'
         case 'selftest'
             __netcon_parse_subcommand 0 'json' 'version' 'h/help'
+        case 'planet'
+            __netcon_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'create'
+                __netcon_parse_subcommand 0 'root=+' 'o/output=' 'signing-key=' 'id=' 'timestamp=' 'version' 'h/help'
+            case 'show'
+                __netcon_parse_subcommand 1 'home=' 'version' 'h/help'
+            end
         case 'help'
             __netcon_parse_subcommand -r 1 'version'
         end
@@ -97,6 +105,7 @@ complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netco
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon" -eq 1' -fa 'status' -d 'Show the node, its networks and its peers.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon" -eq 1' -fa 'exec' -d 'Run a program whose sockets live on the virtual network.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon" -eq 1' -fa 'selftest' -d 'Prove the whole chain end to end on a private local world.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon" -eq 1' -fa 'planet' -d 'Create and inspect private planets (the root servers of a self-hosted world).'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon run" home' -l 'home' -d 'The node\'s home directory.' -rfa '(__netcon_complete_directories)'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon run" port' -l 'port' -d 'UDP port to bind (0 picks a free port; status shows it).' -rfka ''
@@ -120,4 +129,19 @@ complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options 
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon selftest" json' -l 'json' -d 'Print results as JSON.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon selftest" version' -l 'version' -d 'Show the version.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon selftest" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon planet" version' -l 'version' -d 'Show the version.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon planet" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon planet" -eq 1' -fa 'create' -d 'Create a signed private planet from one or more roots.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon planet" -eq 1' -fa 'show' -d 'Decode a planet file and check its signature (default: the home\'s planet, else the built-in one).'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon planet create"' -l 'root' -d 'A root: IDENTITY@IP/PORT[,IP/PORT...] (1 to 4).' -rfka ''
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon planet create" o output' -s 'o' -l 'output' -d 'Where to write the planet.' -rF
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon planet create" signing-key' -l 'signing-key' -d 'The C25519 signing key pair file (default: OUTPUT.signing-key).' -rF
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon planet create" id' -l 'id' -d 'The planet\'s world ID (default: random).' -rfka ''
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon planet create" timestamp' -l 'timestamp' -d 'The planet\'s timestamp in milliseconds since 1970 (default: now); updates need a larger one.' -rfka ''
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon planet create" version' -l 'version' -d 'Show the version.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon planet create" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon planet show" home' -l 'home' -d 'The node\'s home directory.' -rfa '(__netcon_complete_directories)'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon planet show" -eq 1' -F
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon planet show" version' -l 'version' -d 'Show the version.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon planet show" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon help" version' -l 'version' -d 'Show the version.'
