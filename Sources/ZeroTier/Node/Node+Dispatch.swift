@@ -1,0 +1,155 @@
+extension Node {
+    func dispatch(_ verb: Verb, _ packet: Packet, peer: Peer, from endpoint: InetEndpoint, now: Int64) -> DecodeOutcome {
+        do {
+            switch verb {
+            case .nop:
+                break
+            case .hello:
+                try handleHello(HelloMessage(payload: packet.payload), header: packet.header, peer: peer, from: endpoint, now: now)
+            case .ok:
+                return try handleOK(OKMessage(payload: packet.payload), header: packet.header, peer: peer, from: endpoint, now: now)
+            case .error:
+                return try handleError(ErrorMessage(payload: packet.payload), peer: peer, now: now)
+            case .whois:
+                try handleWhois(WhoisMessage(payload: packet.payload), header: packet.header, peer: peer, from: endpoint, now: now)
+            case .rendezvous:
+                try handleRendezvous(RendezvousMessage(payload: packet.payload), peer: peer, now: now)
+            case .echo:
+                let echo = try EchoMessage(payload: packet.payload)
+                reply(.echo(echo.data), to: packet.header, peer: peer, from: endpoint, now: now)
+            case .pushDirectPaths:
+                try handlePushDirectPaths(PushDirectPathsMessage(payload: packet.payload), peer: peer, now: now)
+            case .frame:
+                let frame = try FrameMessage(payload: packet.payload)
+                deliver(network: frame.network, sender: peer.address,
+                        source: MAC(address: peer.address, network: frame.network),
+                        destination: MAC(address: address, network: frame.network), etherType: frame.etherType, payload: frame.payload)
+            case .extFrame:
+                let frame = try ExtFrameMessage(payload: packet.payload)
+                deliver(network: frame.network, sender: peer.address, source: frame.sourceMAC, destination: frame.destinationMAC,
+                        etherType: frame.etherType, payload: frame.payload)
+            case .multicastLike:
+                for like in try MulticastLikeMessage(payload: packet.payload).likes {
+                    subscriptions.add(peer.address, to: like.group, on: like.network, now: now)
+                }
+            case .multicastGather:
+                try handleGather(MulticastGatherMessage(payload: packet.payload), header: packet.header, peer: peer, from: endpoint, now: now)
+            case .multicastFrame:
+                let frame = try MulticastFrameMessage(payload: packet.payload)
+                deliver(network: frame.network, sender: peer.address,
+                        source: frame.sourceMAC ?? MAC(address: peer.address, network: frame.network),
+                        destination: frame.group.mac, etherType: frame.etherType, payload: frame.payload)
+            default:
+                // Network config, credentials and the rest belong to the network layer.
+                networkMessages.append((verb, packet, peer.address))
+            }
+        } catch {
+            return drop(.badPayload)
+        }
+        return .handled
+    }
+
+    private func handleHello(_ hello: HelloMessage, header: PacketHeader, peer: Peer, from endpoint: InetEndpoint, now: Int64) {
+        guard hello.identity == peer.identity else {
+            // Same address, different key: an address collision or a forgery. The MAC already failed or
+            // passed under the known key, so this can only be a confused peer; ignore it.
+            counters.drop(.identityMismatch)
+            return
+        }
+        peer.remoteVersion = RemoteVersion(protocolVersion: hello.protocolVersion, software: hello.version)
+        let answer = HelloReply(
+            timestamp: hello.timestamp, protocolVersion: configuration.protocolVersion, version: configuration.softwareVersion,
+            observedAddress: header.flags.hops == 0 ? endpoint : nil
+        )
+        reply(.hello(answer), to: header, peer: peer, from: endpoint, now: now)
+    }
+
+    private func handleOK(_ ok: OKMessage, header: PacketHeader, peer: Peer, from endpoint: InetEndpoint, now: Int64) -> DecodeOutcome {
+        guard let expected = expectedReplies.removeValue(forKey: ok.inRePacketID), expected.verb == ok.inReVerb else {
+            return drop(.unexpectedReply)
+        }
+        let roundTrip = max(0, now - expected.sent)
+        switch ok.body {
+        case .hello(let answer):
+            peer.remoteVersion = RemoteVersion(protocolVersion: answer.protocolVersion, software: answer.version)
+            if header.flags.hops == 0 {
+                peer.confirmPath(endpoint, now: now)
+                peer.recordLatency(Int(roundTrip), on: endpoint)
+            }
+        case .whois(let answer):
+            guard peer.isRoot else { return drop(.unexpectedReply) }
+            learn(answer.identities, now: now)
+        case .echo:
+            outputs.append(.echoReply(EchoResult(peer: peer.address, packetID: ok.inRePacketID, roundTripMilliseconds: roundTrip,
+                                                 direct: header.flags.hops == 0)))
+        case .multicastGather(let answer):
+            for member in answer.results.members where member != address {
+                subscriptions.add(member, to: answer.group, on: answer.network, now: now)
+            }
+            flushPendingMulticast(network: answer.network, group: answer.group, now: now)
+        default:
+            networkMessages.append((.ok, Packet(header: header, payload: ok.encoded()), peer.address))
+        }
+        return .handled
+    }
+
+    private func handleError(_ error: ErrorMessage, peer: Peer, now: Int64) -> DecodeOutcome {
+        guard expectedReplies[error.inRePacketID] != nil || error.inReVerb != .hello else { return drop(.unexpectedReply) }
+        var network: NetworkID?
+        switch error.payload {
+        case .network(let id, _): network = id
+        case .unwantedMulticast(let id, _): network = id
+        default: break
+        }
+        outputs.append(.peerError(PeerError(peer: peer.address, inReVerb: error.inReVerb, code: error.code, network: network)))
+        return .handled
+    }
+
+    private func handleWhois(_ whois: WhoisMessage, header: PacketHeader, peer: Peer, from endpoint: InetEndpoint, now: Int64) {
+        var known = [Identity]()
+        for target in whois.addresses.prefix(128) {
+            if target == address {
+                known.append(identity.publicOnly)
+            } else if let found = peers[target] {
+                known.append(found.identity)
+            }
+            // Unknown addresses get no answer, as from a ZeroTier root without an upstream: the asker retries.
+        }
+        if !known.isEmpty { reply(.whois(WhoisReply(identities: known)), to: header, peer: peer, from: endpoint, now: now) }
+    }
+
+    /// A root tells us where another peer can be reached directly: punch and greet.
+    private func handleRendezvous(_ rendezvous: RendezvousMessage, peer: Peer, now: Int64) {
+        guard peer.isRoot, let other = peers[rendezvous.peer], !other.isRoot else { return }
+        emit([0, 0, 0, 0], to: rendezvous.endpoint, ttl: 2)
+        sendHello(to: other, at: rendezvous.endpoint, now: now)
+    }
+
+    private func handlePushDirectPaths(_ push: PushDirectPathsMessage, peer: Peer, now: Int64) {
+        for path in push.paths.prefix(8) {
+            guard path.flags & PushDirectPathsMessage.Path.forgetFlag == 0, let endpoint = path.endpoint,
+                  !peer.hasPath(endpoint) else { continue }
+            sendHello(to: peer, at: endpoint, now: now)
+        }
+    }
+
+    private func handleGather(_ gather: MulticastGatherMessage, header: PacketHeader, peer: Peer, from endpoint: InetEndpoint, now: Int64) {
+        let known = subscriptions.members(of: gather.group, on: gather.network, now: now).filter { $0 != peer.address }
+        let limit = Int(min(gather.gatherLimit, 256))
+        guard limit > 0 else { return }
+        let answer = MulticastGatherReply(
+            network: gather.network, group: gather.group,
+            results: MulticastGatherResults(totalKnown: UInt32(known.count), members: Array(known.prefix(limit)))
+        )
+        reply(.multicastGather(answer), to: header, peer: peer, from: endpoint, now: now)
+    }
+
+    private func deliver(network: NetworkID, sender: Address, source: MAC, destination: MAC, etherType: UInt16, payload: [UInt8]) {
+        guard networks.contains(network) else {
+            counters.drop(.notMember)
+            return
+        }
+        outputs.append(.frame(ReceivedFrame(network: network, sender: sender, source: source, destination: destination,
+                                            etherType: etherType, payload: payload)))
+    }
+}

@@ -1,0 +1,108 @@
+/// A ZeroTier V1 node with no I/O of its own: the host hands it datagrams and the time, and drains the
+/// datagrams and frames it produces (`drainOutputs`). One thread at a time; the host serialises calls.
+///
+/// A node whose address is one of its planet's roots also acts as a root: it answers WHOIS, relays
+/// packets between peers that cannot reach each other yet, and introduces them with RENDEZVOUS.
+public final class Node {
+    public let identity: Identity
+    public private(set) var planet: World
+    public let configuration: NodeConfiguration
+
+    var peers: [Address: Peer] = [:]
+    let rootAddresses: Set<Address>
+    var reassembler = Reassembler()
+    let fragmenter: Fragmenter
+    var identityWait = IdentityWait()
+    var identityGate = RateGate<[UInt8]>(interval: NodeTiming.identityVerificationInterval)
+    /// Packet IDs of HELLO, WHOIS, ECHO… we sent, so only real replies are acted on.
+    var expectedReplies: [UInt64: (verb: Verb, sent: Int64)] = [:]
+    var lastIntroduction: [PeerPair: Int64] = [:]
+    var subscriptions = MulticastSubscriptions()
+    /// Our own multicast groups per network, announced to the roots with MULTICAST_LIKE.
+    var localGroups: [NetworkID: Set<MulticastGroup>] = [:]
+    var lastGroupAnnouncement: Int64 = 0
+    var pendingMulticast: [PendingMulticast] = []
+    /// Messages for the network layer (config, credentials…): taken by `drainNetworkMessages`.
+    var networkMessages: [(verb: Verb, packet: Packet, peer: Address)] = []
+    var outputs: [NodeOutput] = []
+    public internal(set) var counters = NodeCounters()
+    /// Networks whose frames are delivered to the host; frames for any other network are dropped.
+    public var networks: Set<NetworkID> = []
+    let randomPacketID: () -> UInt64
+
+    /// - Parameter randomPacketID: the source of packet IDs (tests pass a seeded one).
+    public init(identity: Identity, planet: World, configuration: NodeConfiguration = NodeConfiguration(),
+                randomPacketID: @escaping () -> UInt64 = { UInt64.random(in: 0...UInt64.max) }) {
+        precondition(identity.hasSecret, "a node needs its secret key")
+        self.identity = identity
+        self.planet = planet
+        self.configuration = configuration
+        self.randomPacketID = randomPacketID
+        fragmenter = Fragmenter(mtu: configuration.physicalMTU)
+        rootAddresses = Set(planet.roots.map(\.address))
+        for root in planet.roots where root.address != identity.address {
+            if let key = identity.agree(with: root.identity) {
+                peers[root.address] = Peer(identity: root.identity, key: key, isRoot: true)
+            }
+        }
+    }
+
+    public var address: Address { identity.address }
+    public var isRoot: Bool { rootAddresses.contains(identity.address) }
+
+    /// Online while some root has answered recently (a root is always online).
+    public func isOnline(now: Int64) -> Bool {
+        if isRoot { return true }
+        return peers.values.contains { $0.isRoot && $0.lastReceive > 0 && now - $0.lastReceive < NodeTiming.onlineWindow }
+    }
+
+    /// Everything produced since the last call, in order.
+    public func drainOutputs() -> [NodeOutput] {
+        defer { outputs.removeAll(keepingCapacity: true) }
+        return outputs
+    }
+
+    public func peerSnapshots(now: Int64) -> [PeerSnapshot] {
+        peers.values.sorted { $0.address < $1.address }.map { peer in
+            PeerSnapshot(
+                identity: peer.identity, isRoot: peer.isRoot, version: peer.remoteVersion, latency: peer.latency,
+                paths: peer.paths, preferredPath: peer.bestPath(now: now)?.endpoint, lastReceive: peer.lastReceive
+            )
+        }
+    }
+
+    /// What a restart needs to skip WHOIS: every non-root peer heard from, with its living paths.
+    public func cachedPeers(now: Int64) -> [CachedPeer] {
+        peers.values.filter { !$0.isRoot && $0.lastReceive > 0 }.sorted { $0.address < $1.address }.map {
+            CachedPeer(identity: $0.identity, endpoints: $0.paths.filter { $0.isAlive(now: now) }.map(\.endpoint))
+        }
+    }
+
+    /// Restores peers saved by `cachedPeers`: their identities are re-validated, and each is greeted at
+    /// its last known endpoints so direct paths come back without waiting for a root.
+    public func restore(_ cached: [CachedPeer], now: Int64) {
+        for entry in cached where entry.identity.address != address && peers[entry.identity.address] == nil {
+            guard entry.identity.validate(), let key = identity.agree(with: entry.identity) else { continue }
+            let peer = Peer(identity: entry.identity, key: key, isRoot: false)
+            peers[peer.address] = peer
+            for endpoint in entry.endpoints.prefix(4) { sendHello(to: peer, at: endpoint, now: now) }
+        }
+    }
+
+    /// Asks `peer` for an ECHO; the answer arrives as `.echoReply` with the returned packet ID.
+    @discardableResult
+    public func echo(_ peer: Address, data: [UInt8] = [], now: Int64) -> UInt64? {
+        send(.echo, EchoMessage(data: data).encoded(), to: peer, expectReply: true, now: now)
+    }
+}
+
+/// An unordered pair of addresses, for rate-limiting introductions.
+struct PeerPair: Hashable {
+    let low: Address
+    let high: Address
+
+    init(_ a: Address, _ b: Address) {
+        low = min(a, b)
+        high = max(a, b)
+    }
+}

@@ -1,0 +1,35 @@
+/// What the engine asks its host to do, collected while it processes input and drained by the host.
+public enum NodeOutput: Hashable, Sendable {
+    /// Send these bytes to a UDP endpoint; `ttl` is set only for NAT-punching junk.
+    case datagram([UInt8], to: InetEndpoint, ttl: UInt8?)
+    /// An Ethernet frame arrived for a joined network.
+    case frame(ReceivedFrame)
+    /// A peer answered an ECHO the host asked for.
+    case echoReply(EchoResult)
+    /// A peer reported an error about something we sent.
+    case peerError(PeerError)
+}
+
+public struct ReceivedFrame: Hashable, Sendable {
+    public var network: NetworkID
+    public var sender: Address
+    public var source: MAC
+    public var destination: MAC
+    public var etherType: UInt16
+    public var payload: [UInt8]
+}
+
+public struct EchoResult: Hashable, Sendable {
+    public var peer: Address
+    public var packetID: UInt64
+    public var roundTripMilliseconds: Int64
+    /// True when the answer came straight from the peer, false when a root relayed it.
+    public var direct: Bool
+}
+
+public struct PeerError: Hashable, Sendable {
+    public var peer: Address
+    public var inReVerb: Verb
+    public var code: ErrorCode
+    public var network: NetworkID?
+}

@@ -1,0 +1,56 @@
+/// Another node this node has a verified identity and a shared key for.
+final class Peer {
+    static let maximumPaths = 16
+
+    let identity: Identity
+    /// The 48-byte key both sides derive from their C25519 keys; packets to and from this peer use it.
+    let key: SecretBytes
+    let isRoot: Bool
+    private(set) var paths: [Path] = []
+    var remoteVersion: RemoteVersion?
+    var lastReceive: Int64 = 0
+    var lastHelloSent: Int64 = 0
+    /// When this peer was last heard from through a relay (so we keep trying for a direct path).
+    var lastRelayedReceive: Int64 = 0
+
+    init(identity: Identity, key: SecretBytes, isRoot: Bool) {
+        self.identity = identity
+        self.key = key
+        self.isRoot = isRoot
+    }
+
+    var address: Address { identity.address }
+
+    /// The most recently heard-from living path.
+    func bestPath(now: Int64) -> Path? {
+        paths.filter { $0.isAlive(now: now) }.max { $0.lastReceive < $1.lastReceive }
+    }
+
+    var latency: Int? { paths.max { $0.lastReceive < $1.lastReceive }?.latency }
+
+    func hasPath(_ endpoint: InetEndpoint) -> Bool { paths.contains { $0.endpoint == endpoint } }
+
+    /// Records an authenticated packet that arrived directly (hops 0) from `endpoint`.
+    func confirmPath(_ endpoint: InetEndpoint, now: Int64) {
+        if let index = paths.firstIndex(where: { $0.endpoint == endpoint }) {
+            paths[index].lastReceive = now
+            return
+        }
+        if paths.count >= Self.maximumPaths, let oldest = paths.indices.min(by: { paths[$0].lastReceive < paths[$1].lastReceive }) {
+            paths.remove(at: oldest)
+        }
+        paths.append(Path(endpoint: endpoint, now: now))
+    }
+
+    func noteSent(on endpoint: InetEndpoint, now: Int64) {
+        if let index = paths.firstIndex(where: { $0.endpoint == endpoint }) { paths[index].lastSend = now }
+    }
+
+    func recordLatency(_ milliseconds: Int, on endpoint: InetEndpoint) {
+        if let index = paths.firstIndex(where: { $0.endpoint == endpoint }) { paths[index].latency = milliseconds }
+    }
+
+    func expirePaths(now: Int64) {
+        paths.removeAll { !$0.isAlive(now: now) }
+    }
+}
