@@ -23,7 +23,8 @@ public struct NetworkConfigRequestMessage: WireMessage {
             self.timestamp = timestamp
         }
 
-        public static let none = CurrentConfig(revision: 0, timestamp: 0)
+        /// What a member without a config sends.
+        public static let empty = CurrentConfig(revision: 0, timestamp: 0)
     }
 
     public var network: NetworkID
@@ -32,7 +33,7 @@ public struct NetworkConfigRequestMessage: WireMessage {
     /// nil when the request ends after the Dictionary (ZeroTier 1.14 always sends it, zeros if it has none).
     public var current: CurrentConfig?
 
-    public init(network: NetworkID, metadata: [UInt8], current: CurrentConfig? = CurrentConfig.none) {
+    public init(network: NetworkID, metadata: [UInt8], current: CurrentConfig? = CurrentConfig.empty) {
         precondition(metadata.count <= Int(UInt16.max))
         self.network = network
         self.metadata = metadata
