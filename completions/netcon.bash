@@ -173,13 +173,13 @@ _netcon() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|join|leave|status|exec|selftest|planet|help)
+    run|join|leave|status|exec|selftest|planet|peer|identity|help)
         # Offer subcommand argument completions
         "_netcon_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run join leave status exec selftest planet help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run join leave status exec selftest planet peer identity help' -- "${cur}"))
         ;;
     esac
 }
@@ -353,6 +353,103 @@ _netcon_planet_show() {
     case "${positional_number}" in
     1)
         __netcon_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_netcon_peer() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __netcon_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    ping)
+        # Offer subcommand argument completions
+        "_netcon_peer_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'ping' -- "${cur}"))
+        ;;
+    esac
+}
+
+_netcon_peer_ping() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --count -c)
+    __netcon_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        __netcon_add_completions -d
+        return
+        ;;
+    '--count'|'-c')
+        return
+        ;;
+    esac
+}
+
+_netcon_identity() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __netcon_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    create|show)
+        # Offer subcommand argument completions
+        "_netcon_identity_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'create show' -- "${cur}"))
+        ;;
+    esac
+}
+
+_netcon_identity_create() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __netcon_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        __netcon_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_netcon_identity_show() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __netcon_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        __netcon_add_completions -d
         return
         ;;
     esac

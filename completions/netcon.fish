@@ -42,6 +42,20 @@ function __netcon_parse_tokens -S
             case 'show'
                 __netcon_parse_subcommand 1 'home=' 'version' 'h/help'
             end
+        case 'peer'
+            __netcon_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'ping'
+                __netcon_parse_subcommand 1 'home=' 'c/count=' 'version' 'h/help'
+            end
+        case 'identity'
+            __netcon_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'create'
+                __netcon_parse_subcommand 0 'home=' 'version' 'h/help'
+            case 'show'
+                __netcon_parse_subcommand 0 'home=' 'version' 'h/help'
+            end
         case 'help'
             __netcon_parse_subcommand -r 1 'version'
         end
@@ -106,6 +120,8 @@ complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netco
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon" -eq 1' -fa 'exec' -d 'Run a program whose sockets live on the virtual network.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon" -eq 1' -fa 'selftest' -d 'Prove the whole chain end to end on a private local world.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon" -eq 1' -fa 'planet' -d 'Create and inspect private planets (the root servers of a self-hosted world).'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon" -eq 1' -fa 'peer' -d 'Talk to other ZeroTier nodes directly (diagnostics).'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon" -eq 1' -fa 'identity' -d 'Create or show a node\'s ZeroTier identity without running the node.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon run" home' -l 'home' -d 'The node\'s home directory.' -rfa '(__netcon_complete_directories)'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon run" port' -l 'port' -d 'UDP port to bind (0 picks a free port; status shows it).' -rfka ''
@@ -144,4 +160,21 @@ complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options 
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon planet show" -eq 1' -F
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon planet show" version' -l 'version' -d 'Show the version.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon planet show" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon peer" version' -l 'version' -d 'Show the version.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon peer" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon peer" -eq 1' -fa 'ping' -d 'Send a ZeroTier ECHO to a node and show the round trip and whether it went direct or via a root.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon peer ping" home' -l 'home' -d 'The node\'s home directory.' -rfa '(__netcon_complete_directories)'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon peer ping" c count' -l 'count' -s 'c' -d 'How many ECHOs to send.' -rfka ''
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon peer ping" version' -l 'version' -d 'Show the version.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon peer ping" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon identity" version' -l 'version' -d 'Show the version.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon identity" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon identity" -eq 1' -fa 'create' -d 'Create the home and its identity if it has none (e.g. for a root, before making its planet).'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon identity" -eq 1' -fa 'show' -d 'Print the home\'s public identity (ADDRESS:0:PUBLICKEY), as identity.public holds it.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon identity create" home' -l 'home' -d 'The node\'s home directory.' -rfa '(__netcon_complete_directories)'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon identity create" version' -l 'version' -d 'Show the version.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon identity create" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon identity show" home' -l 'home' -d 'The node\'s home directory.' -rfa '(__netcon_complete_directories)'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon identity show" version' -l 'version' -d 'Show the version.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon identity show" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon help" version' -l 'version' -d 'Show the version.'

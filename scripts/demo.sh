@@ -1,32 +1,50 @@
 #!/usr/bin/env bash
-# The README's demo. Everything happens in a temporary home on this machine; no packet leaves it.
+# The README's demo: a private ZeroTier world on this machine (a root and two members on 127.0.0.1).
+# Everything lives in temporary homes; no packet leaves the machine. Ctrl-C stops it cleanly.
 # Usage: scripts/demo.sh NETCON_BINARY
 set -euo pipefail
 netcon=$(realpath "$1")
-home=$(mktemp -d "${TMPDIR:-/tmp}/netcon-demo-XXXXXX")
-daemon=""
+base=$(mktemp -d "${TMPDIR:-/tmp}/netcon-demo-XXXXXX")
+export NETCON_FORBID_DEFAULT_PLANET=1   # a home without our private planet must never reach the public roots
+pids=()
 cleanup() {
-  if [ -n "$daemon" ] && kill -0 "$daemon" 2>/dev/null; then kill -TERM "$daemon"; wait "$daemon" || true; fi
-  rm -rf "$home"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$base"
 }
 trap cleanup EXIT INT TERM
 
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+wait_for() { for _ in $(seq 1 300); do eval "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "timed out: $1"; exit 1; }
+address_of() { cut -d: -f1 "$1/identity.public"; }
 
-step "netcon run --home $home --port 0 &"
-"$netcon" run --home "$home" --port 0 &
-daemon=$!
-for _ in $(seq 1 600); do [ -S "$home/control.sock" ] && break; sleep 0.1; done
-[ -S "$home/control.sock" ] || { echo "the daemon did not come up"; exit 1; }
+root_port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
-step "netcon join 8056c2e21c000001 --home $home"
-"$netcon" join 8056c2e21c000001 --home "$home"
-step "netcon status --home $home"
-"$netcon" status --home "$home"
-step "netcon leave 8056c2e21c000001 --home $home"
-"$netcon" leave 8056c2e21c000001 --home "$home"
-step "kill -TERM <daemon>"
-kill -TERM "$daemon"; wait "$daemon"; daemon=""
-echo "daemon stopped cleanly"
-step "netcon status --home $home   # no daemon: exit status 1, identity still shown"
-"$netcon" status --home "$home" || echo "(exit status $?)"
+step "netcon identity create --home root"
+"$netcon" identity create --home "$base/root"
+step "netcon planet create --root root@127.0.0.1/$root_port -o planet   # the world's only root"
+"$netcon" planet create --root "$base/root@127.0.0.1/$root_port" -o "$base/planet"
+for home in root alice bob; do mkdir -p "$base/$home" && chmod 700 "$base/$home" && cp "$base/planet" "$base/$home/planet"; done
+
+for home in root alice bob; do
+  port=0; [ $home = root ] && port=$root_port
+  step "netcon run --home $home --port $port &"
+  "$netcon" run --home "$base/$home" --port "$port" --log-level warning &
+  pids+=($!)
+done
+wait_for "'$netcon' status --home '$base/alice' --json | grep -q '\"online\" : true'"
+wait_for "'$netcon' status --home '$base/bob' --json | grep -q '\"online\" : true'"
+
+bob=$(address_of "$base/bob")
+step "netcon peer ping $bob --home alice --count 3   # first through the root, then direct"
+"$netcon" peer ping "$bob" --home "$base/alice" --count 3
+sleep 1
+"$netcon" peer ping "$bob" --home "$base/alice"
+step "netcon join 8056c2e21c000001 --home alice"
+"$netcon" join 8056c2e21c000001 --home "$base/alice"
+step "netcon status --home alice"
+"$netcon" status --home "$base/alice"
+step "netcon status --home root"
+"$netcon" status --home "$base/root"
+echo
+echo "demo done: stopping the nodes"

@@ -5,4 +5,6 @@ public enum ControlRequest: Codable, Sendable, Equatable {
     case status
     case join(NetworkID)
     case leave(NetworkID)
+    /// ZeroTier ECHO to a peer: measures the round trip and shows whether it went direct or via a root.
+    case ping(Address)
 }

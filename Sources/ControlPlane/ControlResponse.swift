@@ -5,6 +5,7 @@ public enum ControlResponse: Codable, Sendable, Equatable {
     case status(NodeStatus)
     case joined(NetworkStatus)
     case left(NetworkID, wasJoined: Bool)
+    case pong(PingResult)
     case failure(ControlFailure)
 }
 
@@ -14,6 +15,7 @@ public struct ControlFailure: Error, Codable, Sendable, Equatable, CustomStringC
         case badRequest
         case unsupportedVersion
         case storage
+        case timeout
         case internalError
     }
 
@@ -26,4 +28,17 @@ public struct ControlFailure: Error, Codable, Sendable, Equatable, CustomStringC
     }
 
     public var description: String { message }
+}
+
+public struct PingResult: Codable, Sendable, Equatable {
+    public var peer: Address
+    public var roundTripMilliseconds: Int64
+    /// True when the answer came straight from the peer, false when a root relayed it.
+    public var direct: Bool
+
+    public init(peer: Address, roundTripMilliseconds: Int64, direct: Bool) {
+        self.peer = peer
+        self.roundTripMilliseconds = roundTripMilliseconds
+        self.direct = direct
+    }
 }

@@ -13,11 +13,16 @@ public struct NodeStatus: Codable, Sendable, Equatable {
     public var home: String
     public var networks: [NetworkStatus]
     public var peers: [PeerStatus]
+    /// The world the node lives in; nil when it cannot be read (status without a daemon).
+    public var planet: PlanetStatus?
+    public var traffic: TrafficStatus?
 
     public init(
         address: Address, version: String, running: Bool, online: Bool, port: UInt16?, pid: Int32?, home: String,
-        networks: [NetworkStatus], peers: [PeerStatus]
+        networks: [NetworkStatus], peers: [PeerStatus], planet: PlanetStatus? = nil, traffic: TrafficStatus? = nil
     ) {
+        self.planet = planet
+        self.traffic = traffic
         self.address = address
         self.version = version
         self.running = running
@@ -104,4 +109,38 @@ public struct PeerStatus: Codable, Sendable, Equatable {
         self.latencyMilliseconds = latencyMilliseconds
         self.paths = paths
     }
+}
+
+public struct PlanetStatus: Codable, Sendable, Equatable {
+    public var id: UInt64
+    public var timestamp: UInt64
+    /// True for ZeroTier's public planet built into netcon.
+    public var isDefault: Bool
+    public var roots: [Address]
+
+    public init(id: UInt64, timestamp: UInt64, isDefault: Bool, roots: [Address]) {
+        self.id = id
+        self.timestamp = timestamp
+        self.isDefault = isDefault
+        self.roots = roots
+    }
+}
+
+/// Packet counters since the daemon started; `dropped` maps each reason to its count.
+public struct TrafficStatus: Codable, Sendable, Equatable {
+    public var datagramsReceived: Int
+    public var datagramsSent: Int
+    public var packetsAccepted: Int
+    public var packetsRelayed: Int
+    public var dropped: [String: Int]
+
+    public init(datagramsReceived: Int, datagramsSent: Int, packetsAccepted: Int, packetsRelayed: Int, dropped: [String: Int]) {
+        self.datagramsReceived = datagramsReceived
+        self.datagramsSent = datagramsSent
+        self.packetsAccepted = packetsAccepted
+        self.packetsRelayed = packetsRelayed
+        self.dropped = dropped
+    }
+
+    public var droppedTotal: Int { dropped.values.reduce(0, +) }
 }

@@ -17,12 +17,14 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
     case planetInvalid(path: String, reason: String)
     case defaultPlanetForbidden(home: String)
     case invalidArgument(String)
+    case peerUnreachable(String)
 
     public var exitStatus: Int32 {
         switch self {
         case .daemonNotRunning: 1
         case .identityCorrupt, .planetInvalid: 65  // EX_DATAERR
         case .invalidArgument: 64  // EX_USAGE
+        case .peerUnreachable: 68  // EX_NOHOST
         case .defaultPlanetForbidden: 78  // EX_CONFIG
         case .homeUnusable, .noIdentity: 66  // EX_NOINPUT
         case .notYetAvailable: 69  // EX_UNAVAILABLE
@@ -53,6 +55,7 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
         case let .defaultPlanetForbidden(home):
             "\(home) has no planet file and NETCON_FORBID_DEFAULT_PLANET is set: refusing to contact ZeroTier's public roots (create one with `netcon planet create`)"
         case let .invalidArgument(why): why
+        case let .peerUnreachable(why): why
         }
     }
 }

@@ -29,7 +29,7 @@ struct Run: ParsableCommand {
             return handler
         }
         let daemon = Daemon(
-            options: .init(home: homeOptions.resolved, port: port),
+            options: .init(home: homeOptions.resolved, port: port, allowDefaultPlanet: getenv(PlanetStore.forbidDefaultVariable) == nil),
             logger: Logger(label: "netcon"),
             announce: { line in
                 print(line)

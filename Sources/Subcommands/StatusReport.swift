@@ -14,6 +14,17 @@ struct StatusReport {
         if let pid = status.pid { info += "  pid \(pid)" }
         lines.append(info)
         lines.append("home \(status.home)")
+        if let planet = status.planet {
+            let roots = planet.roots.map(\.description).joined(separator: ", ")
+            lines.append("planet \(planet.isDefault ? "ZeroTier public" : String(planet.id))  roots \(roots)")
+        }
+        if let traffic = status.traffic {
+            var line = "traffic received \(traffic.datagramsReceived)  sent \(traffic.datagramsSent)  relayed \(traffic.packetsRelayed)  dropped \(traffic.droppedTotal)"
+            if traffic.droppedTotal > 0 {
+                line += " (" + traffic.dropped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+            }
+            lines.append(line)
+        }
         if !status.running { lines.append("the daemon is not running (start it with `netcon run --home \(status.home)`)") }
         lines.append("")
         lines.append(contentsOf: table(

@@ -102,6 +102,11 @@ import Testing
     @Test func firstStartGeneratesAnIdentityWithPrivateFiles() throws {
         let home = try TemporaryHome()
         let nested = home.path + "/nested/node"
+        // Joining creates the home (owner-only) even before the first start.
+        #expect(try NetconProcess.run(["join", Self.network, "--home", nested]).status == 0)
+        let createdMode = try FileManager.default.attributesOfItem(atPath: nested)[.posixPermissions] as? Int
+        #expect(createdMode == 0o700)
+        try FileManager.default.copyItem(atPath: home.path + "/planet", toPath: nested + "/planet")
         let daemon = try NetconProcess.start(["run", "--home", nested, "--port", "0"])
         let deadline = Date().addingTimeInterval(120)
         while !FileManager.default.fileExists(atPath: nested + "/control.sock") && Date() < deadline && daemon.process.isRunning {
@@ -109,8 +114,6 @@ import Testing
         }
         let attributes = try FileManager.default.attributesOfItem(atPath: nested + "/identity.secret")
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
-        let homeAttributes = try FileManager.default.attributesOfItem(atPath: nested)
-        #expect((homeAttributes[.posixPermissions] as? Int) == 0o700)
         let socketAttributes = try FileManager.default.attributesOfItem(atPath: nested + "/control.sock")
         #expect((socketAttributes[.posixPermissions] as? Int) == 0o600)
         let secret = try String(contentsOfFile: nested + "/identity.secret", encoding: .utf8)
@@ -129,6 +132,14 @@ import Testing
         #expect(status.stdout.contains(String(secret.prefix(10))))
         again.signal(SIGTERM)
         #expect(try again.wait(timeout: 20).status == 0)
+    }
+
+    @Test func withoutAPrivatePlanetTheDaemonRefusesToReachThePublicRoots() throws {
+        let home = try TemporaryHome(planet: nil)
+        try home.installIdentity("id1")
+        let result = try NetconProcess.run(["run", "--home", home.path, "--port", "0"])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("NETCON_FORBID_DEFAULT_PLANET"))
     }
 
     @Test func corruptedIdentityIsRefusedAndLeftUntouched() throws {

@@ -101,12 +101,25 @@ struct TestFailure: Error, CustomStringConvertible {
 final class TemporaryHome {
     let path: String
 
-    init() throws {
+    /// - Parameter planet: a planet file to install (default: one whose only root sits on an unused loopback
+    ///   port, so a node starts without ever reaching beyond this machine); nil for none.
+    init(planet: URL? = TemporaryHome.loopbackPlanet) throws {
         let template = FileManager.default.temporaryDirectory.appendingPathComponent("netcon-test-XXXXXX").path
         var bytes = Array(template.utf8CString)
         guard let created = mkdtemp(&bytes) else { throw TestFailure("mkdtemp failed") }
         path = String(cString: created)
+        if let planet { try FileManager.default.copyItem(at: planet, to: URL(fileURLWithPath: path + "/planet")) }
     }
+
+    /// A private planet whose root (the vectors' root identity) is 127.0.0.1 port 9, where nothing listens.
+    static let loopbackPlanet: URL? = {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("netcon-test-planet-\(getpid())")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let output = directory.appendingPathComponent("planet")
+        let root = Vectors.directory.appendingPathComponent("world/root.public").path
+        let result = try? NetconProcess.run(["planet", "create", "--root", root + "@127.0.0.1/9", "-o", output.path])
+        return result?.status == 0 ? output : nil
+    }()
 
     /// Copies a ZeroTier One identity from the shared vectors into the home, as a user would drop one in.
     func installIdentity(_ name: String) throws {

@@ -18,11 +18,15 @@ final class ControlConnection {
 
     init(descriptor: OwnedDescriptor) { self.descriptor = descriptor }
 
-    func service(_ events: EventLoop.Events, handler: ControlServer.Handler) -> Outcome {
+    /// Answers still being prepared (e.g. waiting for a peer); the connection stays open until they are sent.
+    private var pendingReplies = 0
+
+    /// `wake` is called when a delayed reply is ready, so the server services the connection again.
+    func service(_ events: EventLoop.Events, handler: ControlServer.Handler, wake: @escaping () -> Void) -> Outcome {
         if events.contains(.readable) || events.contains(.hangup) {
             if let failure = readAvailable() { return .close(failure: failure) }
             do {
-                try answerCompleteFrames(handler)
+                try answerCompleteFrames(handler, wake: wake)
             } catch {
                 // Tell the client why before hanging up; the reply is best effort.
                 output += ControlCodec.encode(ControlResponse.failure(ControlFailure(.badRequest, "\(error)")))
@@ -31,7 +35,7 @@ final class ControlConnection {
             }
         }
         if let failure = flush() { return .close(failure: failure) }
-        if peerClosed && output.isEmpty { return .close(failure: nil) }
+        if peerClosed && output.isEmpty && pendingReplies == 0 { return .close(failure: nil) }
         return .keep(wantsWrite: !output.isEmpty)
     }
 
@@ -54,19 +58,29 @@ final class ControlConnection {
         }
     }
 
-    private func answerCompleteFrames(_ handler: ControlServer.Handler) throws(ControlCodec.CodecError) {
+    private func answerCompleteFrames(_ handler: ControlServer.Handler, wake: @escaping () -> Void) throws(ControlCodec.CodecError) {
         while input.count >= 4 {
             let length = try ControlCodec.frameLength(prefix: input[0..<4])
             guard input.count >= 4 + length else { return }
             let body = input[4..<4 + length]
             input.removeFirst(4 + length)
-            let response: ControlResponse
+            let request: ControlRequest
             do {
-                response = handler(try ControlCodec.decode(ControlRequest.self, body: body))
+                request = try ControlCodec.decode(ControlRequest.self, body: body)
             } catch .unsupportedVersion(let version) {
-                response = .failure(ControlFailure(.unsupportedVersion, ControlCodec.CodecError.unsupportedVersion(version).description))
+                output += ControlCodec.encode(ControlResponse.failure(ControlFailure(.unsupportedVersion, ControlCodec.CodecError.unsupportedVersion(version).description)))
+                continue
             }
-            output += ControlCodec.encode(response)
+            // Answers go out in the order they are ready; clients send one request per connection.
+            pendingReplies += 1
+            var answeringNow = true
+            handler(request) { [weak self] response in
+                guard let self else { return }
+                self.pendingReplies -= 1
+                self.output += ControlCodec.encode(response)
+                if !answeringNow { wake() }
+            }
+            answeringNow = false
         }
     }
 

@@ -7,7 +7,8 @@ import SystemPackage
 /// Serves the control socket on the daemon's event loop. The socket is created 0600 and every connection's
 /// peer credentials are checked, so only the daemon's own user (or root) can drive it.
 public final class ControlServer {
-    public typealias Handler = (ControlRequest) -> ControlResponse
+    /// Handles one request and calls `reply` exactly once, now or later (on the loop thread).
+    public typealias Handler = (ControlRequest, _ reply: @escaping (ControlResponse) -> Void) -> Void
 
     private let loop: EventLoop
     private let listener: OwnedDescriptor
@@ -83,7 +84,7 @@ public final class ControlServer {
 
     private func service(_ fd: CInt, _ events: EventLoop.Events) {
         guard let connection = connections[fd] else { return }
-        let outcome = connection.service(events, handler: handler)
+        let outcome = connection.service(events, handler: handler) { [weak self] in self?.service(fd, []) }
         switch outcome {
         case .keep(let wantsWrite):
             try? loop.modify(fd, for: wantsWrite ? [.readable, .writable, .hangup] : [.readable, .hangup])

@@ -36,6 +36,13 @@ public struct NodeControl {
         return wasJoined
     }
 
+    /// ECHO round trip to a peer through the running daemon.
+    public func ping(_ peer: Address) throws(NetconError) -> PingResult {
+        guard let response = try sendIfRunning(.ping(peer)) else { throw .daemonNotRunning(home: home.path) }
+        guard case .pong(let result) = response else { throw unexpected(response) }
+        return result
+    }
+
     /// The daemon's status, or what the home alone says (with `running == false`) when none runs.
     public func status() throws(NetconError) -> NodeStatus {
         guard let response = try sendIfRunning(.status) else { return try HomeStatus.read(home) }
@@ -46,7 +53,9 @@ public struct NodeControl {
     private func sendIfRunning(_ request: ControlRequest) throws(NetconError) -> ControlResponse? {
         do throws(NetconError) {
             let response = try client.send(request)
-            if case .failure(let failure) = response { throw NetconError.controlProtocol(failure.message) }
+            if case .failure(let failure) = response {
+                throw failure.kind == .timeout ? NetconError.peerUnreachable(failure.message) : NetconError.controlProtocol(failure.message)
+            }
             return response
         } catch .daemonNotRunning {
             return nil

@@ -10,10 +10,13 @@ public struct Daemon {
     public struct Options: Sendable {
         public var home: NodeHome
         public var port: UInt16
+        /// False in tests and CI (NETCON_FORBID_DEFAULT_PLANET): a home without a planet file refuses to start.
+        public var allowDefaultPlanet: Bool
 
-        public init(home: NodeHome, port: UInt16) {
+        public init(home: NodeHome, port: UInt16, allowDefaultPlanet: Bool) {
             self.home = home
             self.port = port
+            self.allowDefaultPlanet = allowDefaultPlanet
         }
     }
 
@@ -45,6 +48,7 @@ public struct Daemon {
             throw .io(path: "signalfd", errno: error)
         }
 
+        let planet = try PlanetStore(home: home).load(allowDefault: options.allowDefaultPlanet)
         let identity = try IdentityStore(home: home).loadOrCreate(
             onGenerationStart: { announce("generating a new identity for \(home.path) (this takes a moment)…") },
             progress: { attempt in if attempt % 8 == 0 { announce("  still generating (attempt \(attempt))…") } }
@@ -60,9 +64,11 @@ public struct Daemon {
         }
         let socket = try UDPSocket(port: options.port)
         defer { socket.close() }
-        let node = try NodeService(identity: identity, home: home, socket: socket, logger: logger)
+        let node = try NodeService(identity: identity, home: home, planet: planet, socket: socket, loop: loop, logger: logger)
         let control = try ControlServer(path: home.controlSocket, loop: loop, logger: logger, handler: node.handle)
         defer { control.close() }
+        try node.start()
+        defer { node.stop() }
 
         do {
             try loop.register(signals.fd, for: .readable) { _ in
@@ -79,7 +85,10 @@ public struct Daemon {
             throw .io(path: "signalfd", errno: error)
         }
 
-        logger.info("node online", metadata: ["address": "\(identity.address)", "udp.port": "\(socket.port)", "home": "\(home.path)"])
+        logger.info("node started", metadata: [
+            "address": "\(identity.address)", "udp.port": "\(socket.port)", "home": "\(home.path)",
+            "planet": "\(planet.id == World.earthID ? "ZeroTier public" : String(planet.id))",
+        ])
         announce("netcon \(NetconVersion.current) node \(identity.address) listening on UDP port \(socket.port)")
         do {
             try loop.run()

@@ -9,9 +9,10 @@ public enum HomeStatus {
         let networks = try JoinedNetworks(home: home).list().map {
             NetworkStatus.awaitingConfiguration($0, member: identity.address, state: .notRunning)
         }
+        let planet = try? PlanetStore(home: home).load(allowDefault: true)
         return NodeStatus(
             address: identity.address, version: NetconVersion.current, running: false, online: false, port: nil,
-            pid: nil, home: home.path, networks: networks, peers: []
+            pid: nil, home: home.path, networks: networks, peers: [], planet: planet.map(PlanetStatus.init)
         )
     }
 }

@@ -1,62 +1,222 @@
-import Glibc
 import ControlPlane
+import Glibc
 import Logging
 import ZeroTier
 
-/// The node as the control plane sees it: identity, UDP port and joined networks, answering control
-/// requests on the event loop. The ZeroTier engine and per-network stacks plug in here.
+/// The running node: drives the ZeroTier engine from the event loop (UDP socket in batches, timers) and
+/// answers control requests. Everything here runs on the loop thread.
 final class NodeService {
     let identity: Identity
     let home: NodeHome
-    let socket: UDPSocket
+    let planet: World
+    private let socket: UDPSocket
+    private let loop: EventLoop
+    private let node: Node
     private let joined: JoinedNetworks
+    private let peerCache: PeerCache
     private let logger: Logger
-    private var networks: Set<NetworkID>
+    private let receiveBatch = DatagramBatch()
+    private let sendBatch = DatagramBatch()
+    private var backgroundTimer: EventLoop.TimerID?
+    private var pendingPings: [UInt64: (reply: (ControlResponse) -> Void, timer: EventLoop.TimerID)] = [:]
+    private var wasOnline = false
+    private var lastCacheSave: Int64 = 0
 
-    init(identity: Identity, home: NodeHome, socket: UDPSocket, logger: Logger) throws(NetconError) {
+    static let pingTimeoutMilliseconds: Int64 = 5_000
+    static let cacheSaveInterval: Int64 = 30_000
+
+    init(identity: Identity, home: NodeHome, planet: World, socket: UDPSocket, loop: EventLoop, logger: Logger) throws(NetconError) {
         self.identity = identity
         self.home = home
+        self.planet = planet
         self.socket = socket
+        self.loop = loop
         self.logger = logger
         joined = JoinedNetworks(home: home)
-        networks = Set(try joined.list())
-        for network in networks.sorted() {
+        peerCache = PeerCache(home: home)
+        node = Node(identity: identity, planet: planet)
+        node.networks = Set(try joined.list())
+        for network in node.networks.sorted() {
             logger.info("rejoining network", metadata: ["network.id": "\(network)"])
         }
     }
 
-    func handle(_ request: ControlRequest) -> ControlResponse {
+    /// Starts receiving and the background timer; restores cached peers.
+    func start() throws(NetconError) {
+        do {
+            try loop.register(socket.fd, for: .readable) { [unowned self] _ in self.receiveAvailable() }
+        } catch {
+            throw .io(path: "udp socket", errno: error)
+        }
+        let now = wallClockMilliseconds()
+        let cached = peerCache.load()
+        if !cached.isEmpty { logger.info("restoring cached peers", metadata: ["count": "\(cached.count)"]) }
+        node.restore(cached, now: now)
+        runBackgroundTasks()
+    }
+
+    func stop() {
+        saveCache(now: wallClockMilliseconds())
+        if let backgroundTimer { loop.cancel(backgroundTimer) }
+        loop.unregister(socket.fd)
+    }
+
+    private func receiveAvailable() {
+        while true {
+            let count: Int
+            do {
+                count = try receiveBatch.receive(from: socket.fd) { bytes, endpoint in
+                    node.receive(bytes, from: endpoint, now: wallClockMilliseconds())
+                }
+            } catch {
+                logger.warning("udp receive failed", metadata: ["errno": "\(error)"])
+                break
+            }
+            flushOutputs()
+            if count < DatagramBatch.slots { break }
+        }
+    }
+
+    private func runBackgroundTasks() {
+        let now = wallClockMilliseconds()
+        let next = node.processBackgroundTasks(now: now)
+        flushOutputs()
+        let online = node.isOnline(now: now)
+        if online != wasOnline {
+            wasOnline = online
+            logger.info(online ? "online: a root answered" : "offline: no root answers")
+        }
+        if now - lastCacheSave >= Self.cacheSaveInterval { saveCache(now: now) }
+        backgroundTimer = loop.schedule(afterMilliseconds: max(1, next - now)) { [unowned self] in self.runBackgroundTasks() }
+    }
+
+    private func flushOutputs() {
+        var datagrams = [(bytes: [UInt8], to: InetEndpoint)]()
+        for output in node.drainOutputs() {
+            switch output {
+            case let .datagram(bytes, to, ttl):
+                if let ttl {
+                    socket.send(bytes, to: to, ttl: ttl)
+                } else {
+                    datagrams.append((bytes, to))
+                }
+            case .frame:
+                // The per-network stacks take frames once they exist; until then frames have nowhere to go.
+                break
+            case let .echoReply(result):
+                guard let pending = pendingPings.removeValue(forKey: result.packetID) else { continue }
+                loop.cancel(pending.timer)
+                pending.reply(.pong(PingResult(peer: result.peer, roundTripMilliseconds: result.roundTripMilliseconds, direct: result.direct)))
+            case let .peerError(error):
+                logger.debug("peer reported an error", metadata: ["peer.address": "\(error.peer)", "error": "\(error.code)"])
+            }
+        }
+        if !datagrams.isEmpty { sendBatch.send(datagrams, on: socket.fd, dualStack: socket.isDualStack) }
+        _ = node.drainNetworkMessages()
+    }
+
+    private func saveCache(now: Int64) {
+        lastCacheSave = now
+        do {
+            try peerCache.save(node.cachedPeers(now: now))
+        } catch {
+            logger.warning("could not save the peer cache", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func handle(_ request: ControlRequest, reply: @escaping (ControlResponse) -> Void) {
         do {
             switch request {
             case .status:
-                return .status(status())
+                reply(.status(status()))
             case .join(let network):
                 if try joined.join(network) {
                     logger.info("joined network", metadata: ["network.id": "\(network)"])
                 }
-                networks.insert(network)
-                return .joined(networkStatus(network))
+                node.networks.insert(network)
+                reply(.joined(networkStatus(network)))
             case .leave(let network):
-                let wasJoined = try joined.leave(network) || networks.contains(network)
-                networks.remove(network)
+                let wasJoined = try joined.leave(network) || node.networks.contains(network)
+                node.networks.remove(network)
+                node.unsubscribeAll(on: network)
                 if wasJoined { logger.info("left network", metadata: ["network.id": "\(network)"]) }
-                return .left(network, wasJoined: wasJoined)
+                reply(.left(network, wasJoined: wasJoined))
+            case .ping(let peer):
+                ping(peer, reply: reply)
             }
         } catch {
-            return .failure(ControlFailure(.storage, error.description))
+            reply(.failure(ControlFailure(.storage, error.description)))
         }
     }
 
+    private func ping(_ peer: Address, reply: @escaping (ControlResponse) -> Void) {
+        guard peer != identity.address else {
+            reply(.failure(ControlFailure(.badRequest, "\(peer) is this node")))
+            return
+        }
+        // The ECHO may first wait for WHOIS, so its packet ID is not known yet: retry until it can be sent.
+        let deadline = wallClockMilliseconds() + Self.pingTimeoutMilliseconds
+        func attempt() {
+            let now = wallClockMilliseconds()
+            if let packetID = node.echo(peer, now: now) {
+                flushOutputs()
+                let timer = loop.schedule(afterMilliseconds: max(1, deadline - now)) { [unowned self] in
+                    self.pendingPings.removeValue(forKey: packetID)?.reply(
+                        .failure(ControlFailure(.timeout, "\(peer) did not answer within \(Self.pingTimeoutMilliseconds / 1000) s")))
+                }
+                pendingPings[packetID] = (reply, timer)
+                return
+            }
+            flushOutputs()
+            guard now < deadline else {
+                reply(.failure(ControlFailure(.timeout, "the identity of \(peer) could not be found (no root knows it)")))
+                return
+            }
+            loop.schedule(afterMilliseconds: 100) { attempt() }
+        }
+        attempt()
+    }
+
     func status() -> NodeStatus {
-        NodeStatus(
-            address: identity.address, version: NetconVersion.current, running: true, online: false,
+        let now = wallClockMilliseconds()
+        let counters = node.counters
+        return NodeStatus(
+            address: identity.address, version: NetconVersion.current, running: true, online: node.isOnline(now: now),
             port: socket.port, pid: getpid(), home: home.path,
-            networks: networks.sorted().map(networkStatus), peers: []
+            networks: node.networks.sorted().map(networkStatus),
+            peers: node.peerSnapshots(now: now).map { peerStatus($0, now: now) },
+            planet: PlanetStatus(planet),
+            traffic: TrafficStatus(
+                datagramsReceived: counters.datagramsReceived, datagramsSent: counters.datagramsSent,
+                packetsAccepted: counters.packetsAccepted, packetsRelayed: counters.packetsRelayed,
+                dropped: Dictionary(uniqueKeysWithValues: counters.dropped.map { ($0.key.rawValue, $0.value) })
+            )
+        )
+    }
+
+    private func peerStatus(_ peer: PeerSnapshot, now: Int64) -> PeerStatus {
+        PeerStatus(
+            address: peer.identity.address, role: peer.isRoot ? .planet : .leaf, version: peer.version?.description,
+            latencyMilliseconds: peer.latency,
+            paths: peer.paths.map { path in
+                PeerStatus.Path(
+                    endpoint: path.endpoint.description,
+                    lastSendMillisecondsAgo: path.lastSend > 0 ? now - path.lastSend : nil,
+                    lastReceiveMillisecondsAgo: now - path.lastReceive,
+                    active: path.isAlive(now: now), preferred: path.endpoint == peer.preferredPath
+                )
+            }
         )
     }
 
     private func networkStatus(_ network: NetworkID) -> NetworkStatus {
         .awaitingConfiguration(network, member: identity.address, state: .requestingConfiguration)
+    }
+}
+
+extension PlanetStatus {
+    init(_ world: World) {
+        self.init(id: world.id, timestamp: world.timestamp, isDefault: world.id == World.earthID, roots: world.roots.map(\.address))
     }
 }
 

@@ -1,5 +1,6 @@
 import Glibc
 import SystemPackage
+import ZeroTier
 
 /// The node's UDP socket: one dual-stack IPv6 socket when the host has IPv6, else IPv4 only.
 public final class UDPSocket {
@@ -55,6 +56,27 @@ public final class UDPSocket {
                 : pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) }
         }
         return (owned, boundPort)
+    }
+
+    /// Sends one datagram with a hop limit (ZeroTier's NAT-punching junk goes out with TTL 2 so it opens
+    /// the local NAT mapping without reaching the peer). Best effort, like any UDP send.
+    public func send(_ bytes: [UInt8], to endpoint: InetEndpoint, ttl: UInt8) {
+        var limited = CInt(ttl)
+        var normal: CInt = 64
+        let size = socklen_t(MemoryLayout<CInt>.size)
+        setsockopt(fd, CInt(IPPROTO_IP), IP_TTL, &limited, size)
+        if isDualStack { setsockopt(fd, CInt(IPPROTO_IPV6), IPV6_UNICAST_HOPS, &limited, size) }
+        var (address, length) = SocketAddress.storage(for: endpoint, dualStack: isDualStack)
+        _ = bytes.withUnsafeBytes { raw in
+            withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, raw.baseAddress, raw.count, CInt(MSG_DONTWAIT), $0, length) }
+            }
+        }
+        setsockopt(fd, CInt(IPPROTO_IP), IP_TTL, &normal, size)
+        if isDualStack {
+            var automatic: CInt = -1
+            setsockopt(fd, CInt(IPPROTO_IPV6), IPV6_UNICAST_HOPS, &automatic, size)
+        }
     }
 
     public func close() { descriptor.close() }

@@ -9,6 +9,8 @@ struct IdentityWait {
         var attempts = 0
         var inbound: [(packet: Packet, from: InetEndpoint)] = []
         var outbound: [(verb: Verb, payload: [UInt8], encrypt: Bool, expectReply: Bool)] = []
+        /// Endpoints a root told us to greet this peer at (RENDEZVOUS that came before its identity).
+        var rendezvous: [InetEndpoint] = []
         var packetCount: Int { inbound.count + outbound.count }
     }
 
@@ -28,6 +30,11 @@ struct IdentityWait {
 
     mutating func holdOutbound(_ verb: Verb, _ payload: [UInt8], encrypt: Bool, expectReply: Bool, for address: Address) {
         entries[address]?.outbound.append((verb, payload, encrypt, expectReply))
+    }
+
+    mutating func holdRendezvous(_ endpoint: InetEndpoint, for address: Address) {
+        guard entries[address]?.rendezvous.contains(endpoint) == false, (entries[address]?.rendezvous.count ?? 0) < 4 else { return }
+        entries[address]?.rendezvous.append(endpoint)
     }
 
     /// Addresses whose WHOIS should be (re)sent now.

@@ -120,7 +120,16 @@ extension Node {
 
     /// A root tells us where another peer can be reached directly: punch and greet.
     private func handleRendezvous(_ rendezvous: RendezvousMessage, peer: Peer, now: Int64) {
-        guard peer.isRoot, let other = peers[rendezvous.peer], !other.isRoot else { return }
+        guard peer.isRoot, rendezvous.peer != address else { return }
+        guard let other = peers[rendezvous.peer] else {
+            // Introduced before we know who it is: greet it once WHOIS brings its identity.
+            if identityWait.admit(rendezvous.peer, now: now) {
+                identityWait.holdRendezvous(rendezvous.endpoint, for: rendezvous.peer)
+                requestIdentities(now: now)
+            }
+            return
+        }
+        guard !other.isRoot else { return }
         emit([0, 0, 0, 0], to: rendezvous.endpoint, ttl: 2)
         sendHello(to: other, at: rendezvous.endpoint, now: now)
     }

@@ -107,7 +107,9 @@ extension Node {
         guard hello.identity.validate() else { return drop(.invalidIdentity) }
         let peer = Peer(identity: hello.identity, key: key, isRoot: false)
         peers[peer.address] = peer
-        return authenticate(packet, peer: peer, from: endpoint, now: now)
+        let outcome = authenticate(packet, peer: peer, from: endpoint, now: now)
+        releaseWaiting(for: peer, now: now)
+        return outcome
     }
 
     /// Adds identities learned from a root's OK(WHOIS) and releases what waited for them.
@@ -120,12 +122,21 @@ extension Node {
                 }
                 peers[learned.address] = Peer(identity: learned, key: key, isRoot: false)
             }
-            guard let waiting = identityWait.take(learned.address), let peer = peers[learned.address] else { continue }
-            for held in waiting.outbound {
-                send(held.verb, held.payload, to: peer.address, encrypt: held.encrypt, expectReply: held.expectReply, now: now)
-            }
-            for held in waiting.inbound { _ = process(held.packet, from: held.from, now: now) }
+            if let peer = peers[learned.address] { releaseWaiting(for: peer, now: now) }
         }
+    }
+
+    /// Sends and processes what waited for `peer`'s identity.
+    private func releaseWaiting(for peer: Peer, now: Int64) {
+        guard let waiting = identityWait.take(peer.address) else { return }
+        for endpoint in waiting.rendezvous {
+            emit([0, 0, 0, 0], to: endpoint, ttl: 2)
+            sendHello(to: peer, at: endpoint, now: now)
+        }
+        for held in waiting.outbound {
+            send(held.verb, held.payload, to: peer.address, encrypt: held.encrypt, expectReply: held.expectReply, now: now)
+        }
+        for held in waiting.inbound { _ = process(held.packet, from: held.from, now: now) }
     }
 }
 

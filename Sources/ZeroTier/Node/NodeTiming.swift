@@ -18,8 +18,9 @@ public enum NodeTiming {
     public static let whoisAttempts = 4
     /// Packets waiting for a sender's identity are dropped after this (ZT_RECEIVE_QUEUE_TIMEOUT).
     public static let identityWait: Int64 = 5_000
-    /// A root introduces the same two peers at most this often (ZT_MIN_UNITE_INTERVAL).
-    public static let uniteInterval: Int64 = 30_000
+    /// A root introduces the same two peers at most this often while they still talk through it
+    /// (ZeroTier waits 30 s; netcon retries sooner so a lost HELLO costs less).
+    public static let uniteInterval: Int64 = 10_000
     /// At most one unknown identity is verified per source network in this window (as ZeroTier does).
     public static let identityVerificationInterval: Int64 = 2_000
     /// OK and ERROR are accepted only in reply to a packet sent within this window.

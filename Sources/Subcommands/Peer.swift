@@ -1,0 +1,8 @@
+import ArgumentParser
+
+struct Peer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Talk to other ZeroTier nodes directly (diagnostics).",
+        subcommands: [PeerPing.self]
+    )
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Runtime
+import ZeroTier
+
+extension Address: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+    public static var defaultValueDescription: String { "10 hex digits" }
+}
+
+struct PeerPing: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ping",
+        abstract: "Send a ZeroTier ECHO to a node and show the round trip and whether it went direct or via a root.",
+        discussion: "Finds the node's identity through the roots first if needed. Exits 68 if it does not answer within 5 s."
+    )
+
+    @OptionGroup var homeOptions: HomeOptions
+
+    @Argument(help: "The node's ZeroTier address (10 hex digits).")
+    var address: Address
+
+    @Option(name: .shortAndLong, help: "How many ECHOs to send.")
+    var count = 1
+
+    func validate() throws {
+        guard (1...100).contains(count) else { throw ValidationError("--count must be between 1 and 100") }
+    }
+
+    func run() throws {
+        let control = NodeControl(home: homeOptions.resolved)
+        for _ in 0..<count {
+            let result = try control.ping(address)
+            print("reply from \(result.peer): \(result.roundTripMilliseconds) ms, \(result.direct ? "direct" : "relayed by a root")")
+        }
+    }
+}

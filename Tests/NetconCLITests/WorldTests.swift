@@ -1,0 +1,227 @@
+import Foundation
+import Testing
+
+/// A private world of real `netcon run` processes on 127.0.0.1: one root (its own planet, made by
+/// `netcon planet create`) and two members, driven through the CLI.
+@Suite(.serialized) struct WorldTests {
+    struct StatusJSON: Decodable {
+        struct Peer: Decodable {
+            struct Path: Decodable { var endpoint: String; var preferred: Bool }
+            var address: String
+            var role: String
+            var version: String?
+            var paths: [Path]
+        }
+        struct Traffic: Decodable { var dropped: [String: Int]; var packetsRelayed: Int }
+        var address: String
+        var online: Bool
+        var port: UInt16?
+        var peers: [Peer]
+        var traffic: Traffic?
+    }
+
+    final class World {
+        let rootHome: TemporaryHome
+        let homes: [String: TemporaryHome]
+        let rootPort: UInt16
+        var daemons: [String: NetconProcess.Running] = [:]
+        let addresses = ["root": "4518434e30", "m1": "0f845b7051", "m2": "eddffe2b19"]
+
+        init(members: [String]) throws {
+            rootPort = try freeUDPPort()
+            rootHome = try TemporaryHome(planet: nil)
+            try rootHome.installWorldIdentity("root")
+            let planet = rootHome.path + "/planet"
+            let made = try NetconProcess.run(["planet", "create", "--root", "\(rootHome.path)@127.0.0.1/\(rootPort)", "-o", planet])
+            guard made.status == 0 else { throw TestFailure("planet create failed: \(made.stderr)") }
+            var homes = [String: TemporaryHome]()
+            for name in members {
+                let home = try TemporaryHome(planet: URL(fileURLWithPath: planet))
+                try home.installWorldIdentity(name)
+                homes[name] = home
+            }
+            self.homes = homes
+        }
+
+        func home(_ name: String) -> TemporaryHome { name == "root" ? rootHome : homes[name]! }
+
+        func start(_ name: String) throws {
+            let home = home(name)
+            let port = name == "root" ? String(rootPort) : "0"
+            let daemon = try NetconProcess.start(["run", "--home", home.path, "--port", port, "--log-level", "debug"])
+            daemons[name] = daemon
+            try home.waitForDaemon(daemon)
+        }
+
+        func stop(_ name: String) throws -> NetconProcess.Result {
+            guard let daemon = daemons.removeValue(forKey: name) else { throw TestFailure("\(name) is not running") }
+            daemon.signal(SIGTERM)
+            return try daemon.wait(timeout: 20)
+        }
+
+        func status(_ name: String) throws -> StatusJSON {
+            let result = try NetconProcess.run(["status", "--home", home(name).path, "--json"])
+            return try JSONDecoder().decode(StatusJSON.self, from: Data(result.stdout.utf8))
+        }
+
+        func waitUntil(_ what: String, timeout: TimeInterval = 20, _ condition: () throws -> Bool) throws {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                if try condition() { return }
+                usleep(100_000)
+            }
+            throw TestFailure("timed out waiting for \(what)")
+        }
+
+        func ping(from name: String, to peer: String) throws -> NetconProcess.Result {
+            try NetconProcess.run(["peer", "ping", addresses[peer]!, "--home", home(name).path])
+        }
+
+        deinit {
+            for daemon in daemons.values {
+                daemon.signal(SIGTERM)
+                _ = try? daemon.wait(timeout: 10)
+            }
+        }
+    }
+
+    @Test func membersFindEachOtherThroughTheRootThenTalkDirectly() throws {
+        let world = try World(members: ["m1", "m2"])
+        try world.start("root")
+        try world.start("m1")
+        try world.start("m2")
+        try world.waitUntil("members online") { try world.status("m1").online && world.status("m2").online }
+
+        let rootStatus = try world.status("root")
+        #expect(Set(rootStatus.peers.map(\.address)) == ["0f845b7051", "eddffe2b19"])
+        let m1Root = try #require(world.status("m1").peers.first { $0.address == "4518434e30" })
+        #expect(m1Root.role == "PLANET")
+        #expect(m1Root.version == "1.14.1")
+        #expect(m1Root.paths.contains { $0.endpoint == "127.0.0.1/\(world.rootPort)" && $0.preferred })
+
+        // m1 has never heard of m2: WHOIS through the root, the first ECHO is relayed, the root introduces them.
+        let first = try world.ping(from: "m1", to: "m2")
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("reply from eddffe2b19"))
+        try world.waitUntil("a direct path between the members", timeout: 40) {
+            try world.ping(from: "m1", to: "m2").stdout.contains("direct")
+        }
+        let m2Port = try #require(world.status("m2").port)
+        let m1View = try #require(world.status("m1").peers.first { $0.address == "eddffe2b19" })
+        #expect(m1View.paths.contains { $0.endpoint.hasSuffix("/\(m2Port)") && $0.preferred })
+        #expect(try world.status("root").traffic?.packetsRelayed ?? 0 > 0)
+
+        // A restarted member comes back with its cached peer and still reaches the other one.
+        let stopped = try world.stop("m1")
+        #expect(stopped.status == 0)
+        #expect(FileManager.default.fileExists(atPath: world.home("m1").path + "/peers.d/eddffe2b19.peer"))
+        try world.start("m1")
+        try world.waitUntil("m1 back online") { try world.status("m1").online }
+        let again = try world.ping(from: "m1", to: "m2")
+        #expect(again.status == 0, "\(again.stderr)")
+    }
+
+    @Test func forgedIdentitiesGarbageAndTruncationsAreCountedAndHarmless() throws {
+        let world = try World(members: ["m1"])
+        try world.start("root")
+        try world.start("m1")
+        try world.waitUntil("m1 online") { try world.status("m1").online }
+
+        let socket = try UDPClient()
+        // A HELLO claiming id1's address with the corrupted public key: the identity does not derive.
+        let forged = try forgedHello(to: "4518434e30")
+        try socket.send(forged, toPort: world.rootPort)
+        var generator = SystemRandomNumberGenerator()
+        for length in [1, 3, 5, 16, 27, 28, 40, 200, 1500] {
+            try socket.send((0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }, toPort: world.rootPort)
+        }
+        for cut in stride(from: 0, to: forged.count, by: 7) { try socket.send(Array(forged[0..<cut]), toPort: world.rootPort) }
+        try world.waitUntil("drops counted") { (try world.status("root").traffic?.dropped.values.reduce(0, +) ?? 0) >= 10 }
+        let root = try world.status("root")
+        #expect(root.peers.map(\.address) == ["0f845b7051"])
+        #expect(try world.ping(from: "m1", to: "root").status == 0)
+    }
+
+    @Test func anUnknownPeerIsAClearTimeout() throws {
+        let world = try World(members: ["m1"])
+        try world.start("root")
+        try world.start("m1")
+        try world.waitUntil("m1 online") { try world.status("m1").online }
+        let result = try world.ping(from: "m1", to: "m2")
+        #expect(result.status == 68)
+        #expect(result.stderr.contains("eddffe2b19"))
+    }
+}
+
+/// HELLO from id1's address carrying the vectors' corrupted public key, authenticated with a key derived
+/// from that bogus public key (so only the identity check can catch it).
+func forgedHello(to destination: String) throws -> [UInt8] {
+    let corrupted = try String(contentsOf: Vectors.directory.appendingPathComponent("identities/corrupted.public"), encoding: .utf8)
+    let parts = corrupted.split(separator: ":")
+    let address = Array(parts[0].utf8)
+    let publicKey = hexBytes(String(parts[2]))
+    var packet = [UInt8](repeating: 0, count: 8)  // packet ID
+    packet += hexBytes(destination) + hexBytes(String(decoding: address, as: UTF8.self))
+    packet += [0x00] + [UInt8](repeating: 0, count: 8) + [0x01]  // flags (cipher 0), MAC, verb HELLO
+    packet += [11, 1, 14, 0, 1] + [UInt8](repeating: 0, count: 8)  // protocol, version, timestamp
+    packet += hexBytes(String(decoding: address, as: UTF8.self)) + [0] + publicKey + [0]  // identity
+    packet += [0]  // no destination endpoint
+    return packet
+}
+
+func hexBytes(_ text: String) -> [UInt8] {
+    var bytes = [UInt8]()
+    var index = text.startIndex
+    while index < text.endIndex {
+        let next = text.index(index, offsetBy: 2)
+        bytes.append(UInt8(text[index..<next], radix: 16)!)
+        index = next
+    }
+    return bytes
+}
+
+/// Finds a UDP port nothing listens on (bind to 0, read it, close).
+func freeUDPPort() throws -> UInt16 {
+    let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else { throw TestFailure("no free UDP port") }
+    return UInt16(bigEndian: address.sin_port)
+}
+
+/// Sends raw datagrams to 127.0.0.1.
+final class UDPClient {
+    let fd: Int32
+    init() throws {
+        fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        guard fd >= 0 else { throw TestFailure("socket failed") }
+    }
+    func send(_ bytes: [UInt8], toPort port: UInt16) throws {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let sent = bytes.withUnsafeBytes { raw in
+            withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, raw.baseAddress, raw.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+        }
+        guard sent == bytes.count else { throw TestFailure("sendto failed") }
+    }
+    deinit { close(fd) }
+}
+
+extension TemporaryHome {
+    /// Installs one of the captured world's node identities (root, m1, m2) from the vectors.
+    func installWorldIdentity(_ name: String) throws {
+        let source = Vectors.directory.appendingPathComponent("world/\(name).secret")
+        FileManager.default.createFile(atPath: path + "/identity.secret", contents: try Data(contentsOf: source),
+                                       attributes: [.posixPermissions: 0o600])
+    }
+}
