@@ -12,16 +12,19 @@ final class InMemoryWorld {
     var log: [(from: Address, to: Address, bytes: [UInt8])] = []
     var frames: [Address: [ReceivedFrame]] = [:]
     var echoes: [Address: [EchoResult]] = [:]
+    var planetUpdates: [Address: Int] = [:]
     /// Pairs that cannot reach each other directly (NAT): their datagrams are dropped.
     var blocked: Set<[Address]> = []
     let planet: World
+    let planetKey: C25519.KeyPair
 
     /// One root (the vectors' root identity) and the given members, all on 127.0.0.1 ports.
     init(members: [String]) throws {
         let root = try Identity(Vectors.text("world/root.secret"))
         let rootEndpoint = InetEndpoint("127.0.0.1/9993")!
-        planet = World(kind: .planet, id: 42, timestamp: 1, updatesMustBeSignedBy: C25519.generate().publicKey,
-                       roots: [World.Root(identity: root.publicOnly, stableEndpoints: [rootEndpoint])], signedWith: C25519.generate())
+        planetKey = C25519.generate()
+        planet = World(kind: .planet, id: 42, timestamp: 1, updatesMustBeSignedBy: planetKey.publicKey,
+                       roots: [World.Root(identity: root.publicOnly, stableEndpoints: [rootEndpoint])], signedWith: planetKey)
         var seed: UInt64 = 1
         add(root, at: rootEndpoint, seed: &seed)
         for (index, name) in members.enumerated() {
@@ -29,13 +32,20 @@ final class InMemoryWorld {
         }
     }
 
-    private func add(_ identity: Identity, at endpoint: InetEndpoint, seed: inout UInt64) {
+    private func add(_ identity: Identity, at endpoint: InetEndpoint, seed: inout UInt64, planet: World? = nil) {
         var generator = SplitMix(state: seed)
         seed += 1
-        let node = Node(identity: identity, planet: planet, randomPacketID: { generator.next() })
+        let node = Node(identity: identity, planet: planet ?? self.planet, randomPacketID: { generator.next() })
         nodes[identity.address] = node
         endpoints[identity.address] = endpoint
         byEndpoint[endpoint] = identity.address
+    }
+
+    /// Replaces a node by a fresh one with the same identity and endpoint (a restart), optionally on another planet.
+    func restart(_ name: String, planet: World? = nil) throws {
+        let identity = try Identity(Vectors.text("world/\(name).secret"))
+        var seed: UInt64 = 1000
+        add(identity, at: endpoints[identity.address]!, seed: &seed, planet: planet)
     }
 
     func node(_ name: String) throws -> Node {
@@ -62,6 +72,8 @@ final class InMemoryWorld {
                         echoes[address, default: []].append(result)
                     case .peerError:
                         break
+                    case .planetUpdated:
+                        planetUpdates[address, default: 0] += 1
                     }
                 }
             }

@@ -82,6 +82,26 @@ import Testing
         #expect(m2.counters.dropped[.notMember] == 1)
     }
 
+    @Test func membersAdoptANewerPlanetFromTheirRootButNotAForgedOne() throws {
+        let world = try InMemoryWorld(members: ["m1"])
+        let m1 = try world.node("m1")
+        var forged = world.planet
+        forged.timestamp = 5
+        forged.sign(with: C25519.generate())
+        try world.restart("root", planet: forged)
+        world.run(milliseconds: 2_000)
+        #expect(m1.planet.timestamp == 1)
+        #expect(world.planetUpdates[m1.address] == nil)
+
+        var newer = world.planet
+        newer.timestamp = 2
+        newer.sign(with: world.planetKey)
+        try world.restart("root", planet: newer)
+        world.run(milliseconds: NodeTiming.rootPing + 2_000)
+        #expect(m1.planet.timestamp == 2)
+        #expect(world.planetUpdates[m1.address] == 1)
+    }
+
     @Test func aForgedIdentityIsRejected() throws {
         let world = try InMemoryWorld(members: ["m1"])
         let root = try world.node("root")

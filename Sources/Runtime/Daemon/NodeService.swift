@@ -8,7 +8,7 @@ import ZeroTier
 final class NodeService {
     let identity: Identity
     let home: NodeHome
-    let planet: World
+    var planet: World { node.planet }
     private let socket: UDPSocket
     private let loop: EventLoop
     private let node: Node
@@ -28,7 +28,6 @@ final class NodeService {
     init(identity: Identity, home: NodeHome, planet: World, socket: UDPSocket, loop: EventLoop, logger: Logger) throws(NetconError) {
         self.identity = identity
         self.home = home
-        self.planet = planet
         self.socket = socket
         self.loop = loop
         self.logger = logger
@@ -107,6 +106,13 @@ final class NodeService {
                 guard let pending = pendingPings.removeValue(forKey: result.packetID) else { continue }
                 loop.cancel(pending.timer)
                 pending.reply(.pong(PingResult(peer: result.peer, roundTripMilliseconds: result.roundTripMilliseconds, direct: result.direct)))
+            case let .planetUpdated(world):
+                logger.info("a root sent a newer planet", metadata: ["planet.timestamp": "\(world.timestamp)"])
+                do {
+                    try HomeFile.writeAtomically(home.planet, world.encoded(), mode: 0o644)
+                } catch {
+                    logger.warning("could not save the updated planet", metadata: ["error": "\(error)"])
+                }
             case let .peerError(error):
                 logger.debug("peer reported an error", metadata: ["peer.address": "\(error.peer)", "error": "\(error.code)"])
             }

@@ -57,9 +57,12 @@ extension Node {
             return
         }
         peer.remoteVersion = RemoteVersion(protocolVersion: hello.protocolVersion, software: hello.version)
+        // A peer on an older version of our planet gets the current one with the answer.
+        var updates = [World]()
+        if let theirs = hello.planet, theirs.id == planet.id, theirs.timestamp < planet.timestamp { updates.append(planet) }
         let answer = HelloReply(
             timestamp: hello.timestamp, protocolVersion: configuration.protocolVersion, version: configuration.softwareVersion,
-            observedAddress: header.flags.hops == 0 ? endpoint : nil
+            observedAddress: header.flags.hops == 0 ? endpoint : nil, worldUpdates: updates
         )
         reply(.hello(answer), to: header, peer: peer, from: endpoint, now: now)
     }
@@ -72,6 +75,9 @@ extension Node {
         switch ok.body {
         case .hello(let answer):
             peer.remoteVersion = RemoteVersion(protocolVersion: answer.protocolVersion, software: answer.version)
+            if peer.isRoot, let worlds = try? answer.worldUpdates() {
+                for world in worlds { _ = acceptWorldUpdate(world) }
+            }
             if header.flags.hops == 0 {
                 peer.confirmPath(endpoint, now: now)
                 peer.recordLatency(Int(roundTrip), on: endpoint)

@@ -9,7 +9,7 @@ public final class Node {
     public let configuration: NodeConfiguration
 
     var peers: [Address: Peer] = [:]
-    let rootAddresses: Set<Address>
+    private(set) var rootAddresses: Set<Address>
     var reassembler = Reassembler()
     let fragmenter: Fragmenter
     var identityWait = IdentityWait()
@@ -39,12 +39,30 @@ public final class Node {
         self.configuration = configuration
         self.randomPacketID = randomPacketID
         fragmenter = Fragmenter(mtu: configuration.physicalMTU)
-        rootAddresses = Set(planet.roots.map(\.address))
-        for root in planet.roots where root.address != identity.address {
+        rootAddresses = []
+        adoptRoots(of: planet)
+    }
+
+    /// Makes the planet's roots this node's roots (at start, and when a root sends a newer planet).
+    func adoptRoots(of world: World) {
+        rootAddresses = Set(world.roots.map(\.address))
+        for peer in peers.values { peer.isRoot = rootAddresses.contains(peer.address) }
+        for root in world.roots where root.address != identity.address {
+            if let existing = peers[root.address], existing.identity == root.identity { continue }
             if let key = identity.agree(with: root.identity) {
                 peers[root.address] = Peer(identity: root.identity, key: key, isRoot: true)
             }
         }
+    }
+
+    /// Applies a planet update a root sent, under ZeroTier's rule (same world, newer, signed by the key
+    /// the current planet names). Returns whether it was adopted; the host then persists it.
+    func acceptWorldUpdate(_ update: World) -> Bool {
+        guard update.kind == .planet, planet.shouldReplace(with: update) else { return false }
+        planet = update
+        adoptRoots(of: update)
+        outputs.append(.planetUpdated(update))
+        return true
     }
 
     public var address: Address { identity.address }

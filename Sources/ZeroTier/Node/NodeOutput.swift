@@ -8,6 +8,8 @@ public enum NodeOutput: Hashable, Sendable {
     case echoReply(EchoResult)
     /// A peer reported an error about something we sent.
     case peerError(PeerError)
+    /// A root sent a newer, properly signed version of our planet: persist it.
+    case planetUpdated(World)
 }
 
 public struct ReceivedFrame: Hashable, Sendable {

@@ -5,7 +5,7 @@ final class Peer {
     let identity: Identity
     /// The 48-byte key both sides derive from their C25519 keys; packets to and from this peer use it.
     let key: SecretBytes
-    let isRoot: Bool
+    var isRoot: Bool
     private(set) var paths: [Path] = []
     var remoteVersion: RemoteVersion?
     var lastReceive: Int64 = 0
