@@ -1,0 +1,141 @@
+import ZeroTier
+
+/// The JSON shape of ZeroTier One's file-based controller database (`controller.d/network/<nwid>.json`),
+/// so a controller directory can move between ZeroTier One and netcon. Unknown fields are not kept.
+struct NetworkRecord: Codable {
+    struct Pool: Codable { var ipRangeStart: String; var ipRangeEnd: String }
+    struct RouteRecord: Codable { var target: String; var via: String? }
+    struct V4Mode: Codable { var zt: Bool }
+    struct V6Mode: Codable {
+        var sixPlane: Bool
+        var rfc4193: Bool
+        var zt: Bool
+        enum CodingKeys: String, CodingKey {
+            case sixPlane = "6plane"
+            case rfc4193, zt
+        }
+    }
+    struct Rule: Codable { var not: Bool; var or: Bool; var type: String }
+
+    var id: String
+    var nwid: String
+    var objtype = "network"
+    var name: String
+    var `private`: Bool
+    var creationTime: Int64
+    var revision: UInt64
+    var mtu: Int
+    var multicastLimit: Int
+    var enableBroadcast: Bool
+    var ipAssignmentPools: [Pool]
+    var routes: [RouteRecord]
+    var v4AssignMode: V4Mode
+    var v6AssignMode: V6Mode
+    var rules: [Rule] = [Rule(not: false, or: false, type: "ACTION_ACCEPT")]
+    var capabilities: [Int] = []
+    var tags: [Int] = []
+    var dns: [String] = []
+    var remoteTraceLevel = 0
+}
+
+struct MemberRecord: Codable {
+    var id: String
+    var address: String
+    var nwid: String
+    var objtype = "member"
+    var identity: String?
+    var authorized: Bool
+    var ipAssignments: [String]
+    var activeBridge: Bool
+    var noAutoAssignIps: Bool
+    var creationTime: Int64
+    var lastAuthorizedTime: Int64
+    var lastDeauthorizedTime: Int64
+    var revision: UInt64
+    var vMajor: Int
+    var vMinor: Int
+    var vRev: Int
+    var vProto: Int
+    var capabilities: [Int] = []
+    var tags: [Int] = []
+    var remoteTraceLevel = 0
+    /// netcon's addition (ZeroTier keeps it in memory only): when the member last asked for its config.
+    var lastSeen: Int64?
+}
+
+extension NetworkRecord {
+    init(_ network: ControllerNetwork) {
+        id = network.id.description
+        nwid = network.id.description
+        name = network.name
+        `private` = network.isPrivate
+        creationTime = network.creationTime
+        revision = network.revision
+        mtu = network.mtu
+        multicastLimit = network.multicastLimit
+        enableBroadcast = network.enableBroadcast
+        ipAssignmentPools = network.ipv4Pools.map {
+            Pool(ipRangeStart: IPAddress.v4($0.first).description, ipRangeEnd: IPAddress.v4($0.last).description)
+        }
+        routes = network.routes.map { RouteRecord(target: "\($0.target)/\($0.prefixLength)", via: $0.via?.description) }
+        v4AssignMode = V4Mode(zt: network.assignIPv4)
+        v6AssignMode = V6Mode(sixPlane: network.sixPlane, rfc4193: network.rfc4193, zt: false)
+    }
+
+    func model() throws(NetconError) -> ControllerNetwork {
+        guard let network = NetworkID(nwid) else { throw .invalidArgument("bad network ID \(nwid) in controller database") }
+        var pools = [ControllerNetwork.IPv4Pool]()
+        for pool in ipAssignmentPools {
+            guard case .v4(let first)? = IPAddress(pool.ipRangeStart), case .v4(let last)? = IPAddress(pool.ipRangeEnd) else { continue }
+            pools.append(.init(first: first, last: last))
+        }
+        var parsedRoutes = [ControllerNetwork.Route]()
+        for route in routes {
+            let parts = route.target.split(separator: "/")
+            guard parts.count == 2, let target = IPAddress(String(parts[0])), let bits = UInt8(parts[1]) else { continue }
+            parsedRoutes.append(.init(target: target, prefixLength: bits, via: route.via.flatMap { IPAddress($0) }))
+        }
+        return ControllerNetwork(
+            id: network, name: name, isPrivate: `private`, creationTime: creationTime, revision: revision, mtu: mtu,
+            multicastLimit: multicastLimit, enableBroadcast: enableBroadcast, ipv4Pools: pools, routes: parsedRoutes,
+            assignIPv4: v4AssignMode.zt, rfc4193: v6AssignMode.rfc4193, sixPlane: v6AssignMode.sixPlane
+        )
+    }
+}
+
+extension MemberRecord {
+    init(_ member: ControllerMember) {
+        id = member.address.description
+        address = member.address.description
+        nwid = member.network.description
+        identity = member.identity?.publicString
+        authorized = member.authorized
+        ipAssignments = member.ipAssignments.map(\.description)
+        activeBridge = member.activeBridge
+        noAutoAssignIps = member.noAutoAssignIPs
+        creationTime = member.creationTime
+        lastAuthorizedTime = member.lastAuthorizedTime
+        lastDeauthorizedTime = member.lastDeauthorizedTime
+        revision = member.revision
+        vMajor = member.remoteVersion.map { Int($0.major) } ?? -1
+        vMinor = member.remoteVersion.map { Int($0.minor) } ?? -1
+        vRev = member.remoteVersion.map { Int($0.revision) } ?? -1
+        vProto = member.remoteProtocolVersion.map(Int.init) ?? -1
+        lastSeen = member.lastRequestTime > 0 ? member.lastRequestTime : nil
+    }
+
+    func model() throws(NetconError) -> ControllerMember {
+        guard let network = NetworkID(nwid), let member = Address(address) else {
+            throw .invalidArgument("bad member \(nwid)/\(address) in controller database")
+        }
+        let version: SoftwareVersion? = vMajor >= 0 && vMinor >= 0 && vRev >= 0
+            ? SoftwareVersion(major: UInt8(clamping: vMajor), minor: UInt8(clamping: vMinor), revision: UInt16(clamping: vRev)) : nil
+        return ControllerMember(
+            network: network, address: member, identity: identity.flatMap { try? Identity($0) }, authorized: authorized,
+            ipAssignments: ipAssignments.compactMap { IPAddress($0) }, noAutoAssignIPs: noAutoAssignIps, activeBridge: activeBridge,
+            creationTime: creationTime, lastAuthorizedTime: lastAuthorizedTime, lastDeauthorizedTime: lastDeauthorizedTime,
+            lastRequestTime: lastSeen ?? 0, revision: revision, remoteVersion: version,
+            remoteProtocolVersion: vProto >= 0 ? UInt8(clamping: vProto) : nil
+        )
+    }
+}
