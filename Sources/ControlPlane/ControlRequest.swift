@@ -7,4 +7,12 @@ public enum ControlRequest: Codable, Sendable, Equatable {
     case leave(NetworkID)
     /// ZeroTier ECHO to a peer: measures the round trip and shows whether it went direct or via a root.
     case ping(Address)
+    // Controller: networks this node controls and their members.
+    case networkCreate(NetworkCreation)
+    case networkList
+    case networkShow(NetworkID)
+    case networkDelete(NetworkID)
+    case memberList(NetworkID)
+    case memberAuthorize(NetworkID, Address, authorized: Bool)
+    case memberSetIPs(NetworkID, Address, [String])
 }

@@ -6,6 +6,11 @@ public enum ControlResponse: Codable, Sendable, Equatable {
     case joined(NetworkStatus)
     case left(NetworkID, wasJoined: Bool)
     case pong(PingResult)
+    case network(ControllerNetworkInfo)
+    case networks([ControllerNetworkInfo])
+    case networkDeleted(NetworkID)
+    case member(ControllerMemberInfo)
+    case members([ControllerMemberInfo])
     case failure(ControlFailure)
 }
 
@@ -16,6 +21,7 @@ public struct ControlFailure: Error, Codable, Sendable, Equatable, CustomStringC
         case unsupportedVersion
         case storage
         case timeout
+        case notFound
         case internalError
     }
 

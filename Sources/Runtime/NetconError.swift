@@ -18,6 +18,7 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
     case defaultPlanetForbidden(home: String)
     case invalidArgument(String)
     case peerUnreachable(String)
+    case notFound(String)
 
     public var exitStatus: Int32 {
         switch self {
@@ -25,6 +26,7 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
         case .identityCorrupt, .planetInvalid: 65  // EX_DATAERR
         case .invalidArgument: 64  // EX_USAGE
         case .peerUnreachable: 68  // EX_NOHOST
+        case .notFound: 67  // EX_NOUSER
         case .defaultPlanetForbidden: 78  // EX_CONFIG
         case .homeUnusable, .noIdentity: 66  // EX_NOINPUT
         case .notYetAvailable: 69  // EX_UNAVAILABLE
@@ -56,6 +58,33 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
             "\(home) has no planet file and NETCON_FORBID_DEFAULT_PLANET is set: refusing to contact ZeroTier's public roots (create one with `netcon planet create`)"
         case let .invalidArgument(why): why
         case let .peerUnreachable(why): why
+        case let .notFound(what): what
+        }
+    }
+}
+
+import ControlPlane
+
+extension ControlFailure {
+    /// How a failure inside the daemon travels back to the CLI.
+    init(_ error: NetconError) {
+        switch error {
+        case .notFound(let what): self.init(.notFound, what)
+        case .invalidArgument(let why): self.init(.badRequest, why)
+        case .peerUnreachable(let why): self.init(.timeout, why)
+        default: self.init(.storage, error.description)
+        }
+    }
+}
+
+extension NetconError {
+    /// The CLI-side error for a failure the daemon reported.
+    init(_ failure: ControlFailure) {
+        switch failure.kind {
+        case .notFound: self = .notFound(failure.message)
+        case .badRequest: self = .invalidArgument(failure.message)
+        case .timeout: self = .peerUnreachable(failure.message)
+        case .unsupportedVersion, .storage, .internalError: self = .controlProtocol(failure.message)
         }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ControlPlane
-import FoundationEssentials
 import Runtime
 
 struct Status: ParsableCommand {
@@ -20,9 +19,7 @@ struct Status: ParsableCommand {
     func run() throws {
         let status = try NodeControl(home: homeOptions.resolved).status()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(status), as: UTF8.self))
+            try JSONOutput.print(status)
         } else {
             print(StatusReport(status).text, terminator: "")
         }

@@ -51,11 +51,6 @@ struct StatusReport {
 
     private func table(header: [String], rows: [[String]], empty: String) -> [String] {
         guard !rows.isEmpty else { return [empty] }
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        return ([header] + rows).map { row in
-            row.indices.map { column in
-                column == row.count - 1 ? row[column] : row[column] + String(repeating: " ", count: widths[column] - row[column].count)
-            }.joined(separator: "  ")
-        }
+        return Table.render(header: header, rows: rows).split(separator: "\n").map(String.init)
     }
 }

@@ -43,6 +43,15 @@ public struct NodeControl {
         return result
     }
 
+    /// A controller request: through the daemon when it runs (so members get updates at once), else on the
+    /// home's controller database directly.
+    public func controller(_ request: ControlRequest) throws(NetconError) -> ControlResponse {
+        if let response = try sendIfRunning(request) { return response }
+        try home.requireUsableDirectory()
+        guard let identity = try IdentityStore(home: home).loadPublic() else { throw .noIdentity(home: home.path) }
+        return try ControllerService(controller: identity.address, store: ControllerFileStore(home: home)).handle(request, now: wallClockMilliseconds())
+    }
+
     /// The daemon's status, or what the home alone says (with `running == false`) when none runs.
     public func status() throws(NetconError) -> NodeStatus {
         guard let response = try sendIfRunning(.status) else { return try HomeStatus.read(home) }
@@ -53,9 +62,7 @@ public struct NodeControl {
     private func sendIfRunning(_ request: ControlRequest) throws(NetconError) -> ControlResponse? {
         do throws(NetconError) {
             let response = try client.send(request)
-            if case .failure(let failure) = response {
-                throw failure.kind == .timeout ? NetconError.peerUnreachable(failure.message) : NetconError.controlProtocol(failure.message)
-            }
+            if case .failure(let failure) = response { throw NetconError(failure) }
             return response
         } catch .daemonNotRunning {
             return nil

@@ -14,6 +14,7 @@ final class NodeService {
     private let node: Node
     private let joined: JoinedNetworks
     private let peerCache: PeerCache
+    let controller: ControllerService
     private let logger: Logger
     private let receiveBatch = DatagramBatch()
     private let sendBatch = DatagramBatch()
@@ -33,6 +34,7 @@ final class NodeService {
         self.logger = logger
         joined = JoinedNetworks(home: home)
         peerCache = PeerCache(home: home)
+        controller = ControllerService(controller: identity.address, store: ControllerFileStore(home: home))
         node = Node(identity: identity, planet: planet)
         node.networks = Set(try joined.list())
         for network in node.networks.sorted() {
@@ -149,9 +151,11 @@ final class NodeService {
                 reply(.left(network, wasJoined: wasJoined))
             case .ping(let peer):
                 ping(peer, reply: reply)
+            case .networkCreate, .networkList, .networkShow, .networkDelete, .memberList, .memberAuthorize, .memberSetIPs:
+                reply(try controller.handle(request, now: wallClockMilliseconds()))
             }
         } catch {
-            reply(.failure(ControlFailure(.storage, error.description)))
+            reply(.failure(ControlFailure(error)))
         }
     }
 
