@@ -173,13 +173,13 @@ _netcon() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|join|leave|status|exec|selftest|planet|peer|identity|help)
+    run|join|leave|status|exec|selftest|planet|peer|identity|network|member|help)
         # Offer subcommand argument completions
         "_netcon_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run join leave status exec selftest planet peer identity help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run join leave status exec selftest planet peer identity network member help' -- "${cur}"))
         ;;
     esac
 }
@@ -445,6 +445,189 @@ _netcon_identity_show() {
     repeating_options=()
     non_repeating_options=(--home)
     __netcon_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        __netcon_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_netcon_network() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __netcon_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    create|list|show|delete)
+        # Offer subcommand argument completions
+        "_netcon_network_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'create list show delete' -- "${cur}"))
+        ;;
+    esac
+}
+
+_netcon_network_create() {
+    repeating_flags=()
+    non_repeating_flags=(--enable-private --disable-private --rfc4193 --6plane --json --version -h --help)
+    repeating_options=(--pool)
+    non_repeating_options=(--home --name --mtu)
+    __netcon_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        __netcon_add_completions -d
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--pool')
+        return
+        ;;
+    '--mtu')
+        return
+        ;;
+    esac
+}
+
+_netcon_network_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __netcon_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        __netcon_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_netcon_network_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __netcon_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        __netcon_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_netcon_network_delete() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __netcon_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        __netcon_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_netcon_member() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __netcon_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|authorize|deauthorize|set-ip)
+        # Offer subcommand argument completions
+        "_netcon_member_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list authorize deauthorize set-ip' -- "${cur}"))
+        ;;
+    esac
+}
+
+_netcon_member_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __netcon_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        __netcon_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_netcon_member_authorize() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __netcon_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        __netcon_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_netcon_member_deauthorize() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __netcon_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        __netcon_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_netcon_member_set-ip() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __netcon_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
