@@ -68,6 +68,17 @@ let package = Package(
             linkerSettings: [.linkedLibrary("lwip")]
         ),
         .target(name: "CNetconSys"),
+        // `make fuzz` builds this with libFuzzer (see Sources/NetconFuzz/FuzzEntry.swift); an ordinary build is
+        // a tool that replays inputs: `NetconFuzz FILE|DIR…`.
+        .executableTarget(
+            name: "NetconFuzz",
+            dependencies: ["ZeroTier"]
+        ),
+        // `make bench`: packet armor throughput next to libsodium's raw primitives, in release mode.
+        .executableTarget(
+            name: "NetconBench",
+            dependencies: ["ZeroTier", "CSodium"]
+        ),
         .testTarget(
             name: "ZeroTierTests",
             dependencies: ["ZeroTier"]
