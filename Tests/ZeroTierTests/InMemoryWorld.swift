@@ -74,6 +74,8 @@ final class InMemoryWorld {
                         break
                     case .planetUpdated:
                         planetUpdates[address, default: 0] += 1
+                    case .networkConfigured, .networkStateChanged:
+                        break
                     }
                 }
             }
@@ -101,5 +103,16 @@ struct SplitMix: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
         z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
         return z ^ (z >> 31)
+    }
+}
+
+extension InMemoryWorld {
+    /// Makes the root a controller with an in-memory store holding `networks`.
+    func makeRootController(_ networks: [ControllerNetwork]) throws -> InMemoryControllerStore {
+        let store = InMemoryControllerStore()
+        for network in networks { store.save(network) }
+        let root = try node("root")
+        root.controller = NetworkController(identity: root.identity, store: store)
+        return store
     }
 }

@@ -89,7 +89,7 @@ public final class ControllerFileStore: ControllerStore {
     }
 
     private func makeDirectories(_ path: String) throws(NetconError) {
-        var current = ""
+        var current = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/") {
             current += "/" + part
             if access(current, F_OK) != 0 && mkdir(current, 0o700) != 0 && errno != EEXIST {

@@ -34,11 +34,14 @@ final class NodeService {
         self.logger = logger
         joined = JoinedNetworks(home: home)
         peerCache = PeerCache(home: home)
-        controller = ControllerService(controller: identity.address, store: ControllerFileStore(home: home))
+        let store = ControllerFileStore(home: home)
+        controller = ControllerService(controller: identity.address, store: store)
         node = Node(identity: identity, planet: planet)
-        node.networks = Set(try joined.list())
-        for network in node.networks.sorted() {
+        node.controller = NetworkController(identity: identity, store: store)
+        let now = wallClockMilliseconds()
+        for network in try joined.list() {
             logger.info("rejoining network", metadata: ["network.id": "\(network)"])
+            node.join(network, cachedConfig: try? joined.cachedConfig(network), now: now)
         }
     }
 
@@ -108,6 +111,19 @@ final class NodeService {
                 guard let pending = pendingPings.removeValue(forKey: result.packetID) else { continue }
                 loop.cancel(pending.timer)
                 pending.reply(.pong(PingResult(peer: result.peer, roundTripMilliseconds: result.roundTripMilliseconds, direct: result.direct)))
+            case let .networkConfigured(network, config, dictionary):
+                logger.info("network configured", metadata: [
+                    "network.id": "\(network)", "network.name": "\(config.name)", "revision": "\(config.revision)",
+                    "addresses": "\(config.staticIPs.map(\.description).joined(separator: ","))",
+                ])
+                do {
+                    try joined.storeConfig(network, dictionary)
+                } catch {
+                    logger.warning("could not cache the network config", metadata: ["network.id": "\(network)", "error": "\(error)"])
+                }
+            case let .networkStateChanged(network, state):
+                logger.warning("controller refused the network", metadata: ["network.id": "\(network)", "state": "\(state.rawValue)"])
+                try? joined.forgetConfig(network)
             case let .planetUpdated(world):
                 logger.info("a root sent a newer planet", metadata: ["planet.timestamp": "\(world.timestamp)"])
                 do {
@@ -141,18 +157,27 @@ final class NodeService {
                 if try joined.join(network) {
                     logger.info("joined network", metadata: ["network.id": "\(network)"])
                 }
-                node.networks.insert(network)
+                let now = wallClockMilliseconds()
+                node.join(network, cachedConfig: try? joined.cachedConfig(network), now: now)
+                flushOutputs()
                 reply(.joined(networkStatus(network)))
             case .leave(let network):
                 let wasJoined = try joined.leave(network) || node.networks.contains(network)
-                node.networks.remove(network)
-                node.unsubscribeAll(on: network)
+                node.leave(network)
                 if wasJoined { logger.info("left network", metadata: ["network.id": "\(network)"]) }
                 reply(.left(network, wasJoined: wasJoined))
             case .ping(let peer):
                 ping(peer, reply: reply)
             case .networkCreate, .networkList, .networkShow, .networkDelete, .memberList, .memberAuthorize, .memberSetIPs:
-                reply(try controller.handle(request, now: wallClockMilliseconds()))
+                let now = wallClockMilliseconds()
+                let response = try controller.handle(request, now: now)
+                var changed = request.changedNetwork
+                if case .networkCreate = request, case .network(let created) = response { changed = created.id }
+                if let changed {
+                    node.controllerChanged(changed, now: now)
+                    flushOutputs()
+                }
+                reply(response)
             }
         } catch {
             reply(.failure(ControlFailure(error)))
@@ -193,7 +218,7 @@ final class NodeService {
         return NodeStatus(
             address: identity.address, version: NetconVersion.current, running: true, online: node.isOnline(now: now),
             port: socket.port, pid: getpid(), home: home.path,
-            networks: node.networks.sorted().map(networkStatus),
+            networks: node.joinedNetworks.map(NetworkStatus.init),
             peers: node.peerSnapshots(now: now).map { peerStatus($0, now: now) },
             planet: PlanetStatus(planet),
             traffic: TrafficStatus(
@@ -220,7 +245,8 @@ final class NodeService {
     }
 
     private func networkStatus(_ network: NetworkID) -> NetworkStatus {
-        .awaitingConfiguration(network, member: identity.address, state: .requestingConfiguration)
+        node.joinedNetworks.first { $0.id == network }.map(NetworkStatus.init)
+            ?? .awaitingConfiguration(network, member: identity.address, state: .requestingConfiguration)
     }
 }
 
@@ -230,7 +256,32 @@ extension PlanetStatus {
     }
 }
 
+extension ControlRequest {
+    /// The network a controller request changes (its members must hear about it).
+    var changedNetwork: NetworkID? {
+        switch self {
+        case .networkDelete(let id), .memberAuthorize(let id, _, _), .memberSetIPs(let id, _, _): id
+        default: nil
+        }
+    }
+}
+
 extension NetworkStatus {
+    init(_ snapshot: NetworkSnapshot) {
+        let config = snapshot.config
+        let state: State = switch snapshot.state {
+        case .ok: .ok
+        case .requestingConfiguration: .requestingConfiguration
+        case .accessDenied: .accessDenied
+        case .notFound: .notFound
+        }
+        self.init(
+            id: snapshot.id, name: config?.name ?? "", mac: snapshot.mac, state: state,
+            kind: config.map { $0.isPrivate ? .private : .public } ?? .unknown, mtu: config?.mtu,
+            assignedAddresses: config?.staticIPs.map(\.description) ?? []
+        )
+    }
+
     /// A joined network whose config has not arrived (or cannot arrive, when no daemon runs).
     static func awaitingConfiguration(_ network: NetworkID, member: Address, state: State) -> NetworkStatus {
         NetworkStatus(

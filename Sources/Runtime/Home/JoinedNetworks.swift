@@ -48,6 +48,12 @@ public struct JoinedNetworks: Sendable {
         try HomeFile.writeAtomically(configPath(network), dictionary, mode: 0o600)
     }
 
+    /// Drops the cached config (the controller refused us), keeping the network joined.
+    public func forgetConfig(_ network: NetworkID) throws(NetconError) {
+        guard try contains(network) else { return }
+        try HomeFile.writeAtomically(configPath(network), Self.placeholder, mode: 0o600)
+    }
+
     func configPath(_ network: NetworkID) -> String { "\(home.networksDirectory)/\(network).conf" }
     func localConfigPath(_ network: NetworkID) -> String { "\(home.networksDirectory)/\(network).local.conf" }
 }

@@ -9,8 +9,14 @@ import SystemPackage
 public struct NodeHome: Sendable, Equatable {
     public let path: String
 
+    /// A relative path is made absolute against the current directory, so every file the node writes
+    /// lands in the same place whatever the process's working directory later is.
     public init(path: String) {
         var trimmed = path
+        if !trimmed.hasPrefix("/"), let cwd = getcwd(nil, 0) {
+            trimmed = String(cString: cwd) + "/" + trimmed
+            free(cwd)
+        }
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
         self.path = trimmed
     }

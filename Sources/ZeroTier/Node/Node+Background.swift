@@ -10,6 +10,7 @@ extension Node {
             if now - peer.lastHelloSent >= NodeTiming.peerPing { sendHello(to: peer, at: path.endpoint, now: now) }
         }
         for peer in peers.values where peer.isRoot { peer.expirePaths(now: now) }
+        networkTasks(now: now)
         requestIdentities(now: now)
         let abandoned = identityWait.expire(now: now)
         if abandoned > 0 { counters.dropped[.identityTimeout, default: 0] += abandoned }

@@ -19,14 +19,17 @@ extension Node {
                 reply(.echo(echo.data), to: packet.header, peer: peer, from: endpoint, now: now)
             case .pushDirectPaths:
                 try handlePushDirectPaths(PushDirectPathsMessage(payload: packet.payload), peer: peer, now: now)
+            case .networkCredentials:
+                receiveCredentials(try NetworkCredentialsMessage(payload: packet.payload), from: peer, now: now)
             case .frame:
                 let frame = try FrameMessage(payload: packet.payload)
-                deliver(network: frame.network, sender: peer.address,
+                deliver(network: frame.network, sender: peer.address, header: packet.header, from: endpoint, now: now,
                         source: MAC(address: peer.address, network: frame.network),
                         destination: MAC(address: address, network: frame.network), etherType: frame.etherType, payload: frame.payload)
             case .extFrame:
                 let frame = try ExtFrameMessage(payload: packet.payload)
-                deliver(network: frame.network, sender: peer.address, source: frame.sourceMAC, destination: frame.destinationMAC,
+                if let certificate = frame.certificate { receiveCredentials(NetworkCredentialsMessage(certificatesOfMembership: [certificate]), from: peer, now: now) }
+                deliver(network: frame.network, sender: peer.address, header: packet.header, from: endpoint, now: now, source: frame.sourceMAC, destination: frame.destinationMAC,
                         etherType: frame.etherType, payload: frame.payload)
             case .multicastLike:
                 for like in try MulticastLikeMessage(payload: packet.payload).likes {
@@ -36,11 +39,18 @@ extension Node {
                 try handleGather(MulticastGatherMessage(payload: packet.payload), header: packet.header, peer: peer, from: endpoint, now: now)
             case .multicastFrame:
                 let frame = try MulticastFrameMessage(payload: packet.payload)
-                deliver(network: frame.network, sender: peer.address,
+                if let certificate = frame.certificate { receiveCredentials(NetworkCredentialsMessage(certificatesOfMembership: [certificate]), from: peer, now: now) }
+                deliver(network: frame.network, sender: peer.address, header: packet.header, from: endpoint, now: now,
                         source: frame.sourceMAC ?? MAC(address: peer.address, network: frame.network),
                         destination: frame.group.mac, etherType: frame.etherType, payload: frame.payload)
+            case .networkConfigRequest:
+                try handleConfigRequest(NetworkConfigRequestMessage(payload: packet.payload), header: packet.header, peer: peer,
+                                        from: endpoint, now: now)
+            case .networkConfig:
+                let message = try NetworkConfigMessage(payload: packet.payload)
+                receiveConfigChunk(message.chunk, from: peer, pushedIn: packet.header.packetID, now: now)
             default:
-                // Network config, credentials and the rest belong to the network layer.
+                // Credentials and the rest belong to the network layer.
                 networkMessages.append((verb, packet, peer.address))
             }
         } catch {
@@ -68,9 +78,10 @@ extension Node {
     }
 
     private func handleOK(_ ok: OKMessage, header: PacketHeader, peer: Peer, from endpoint: InetEndpoint, now: Int64) -> DecodeOutcome {
-        guard let expected = expectedReplies.removeValue(forKey: ok.inRePacketID), expected.verb == ok.inReVerb else {
-            return drop(.unexpectedReply)
-        }
+        if ok.configAcknowledgement != nil && expectedReplies[ok.inRePacketID] == nil { return .handled }
+        // Config replies come in several chunks, all answering the same request.
+        let expected = ok.inReVerb == .networkConfigRequest ? expectedReplies[ok.inRePacketID] : expectedReplies.removeValue(forKey: ok.inRePacketID)
+        guard let expected, expected.verb == ok.inReVerb else { return drop(.unexpectedReply) }
         let roundTrip = max(0, now - expected.sent)
         switch ok.body {
         case .hello(let answer):
@@ -88,6 +99,8 @@ extension Node {
         case .echo:
             outputs.append(.echoReply(EchoResult(peer: peer.address, packetID: ok.inRePacketID, roundTripMilliseconds: roundTrip,
                                                  direct: header.flags.hops == 0)))
+        case .networkConfigRequest(let chunk):
+            receiveConfigChunk(chunk, from: peer, pushedIn: nil, now: now)
         case .multicastGather(let answer):
             for member in answer.results.members where member != address {
                 subscriptions.add(member, to: answer.group, on: answer.network, now: now)
@@ -106,6 +119,10 @@ extension Node {
         case .network(let id, _): network = id
         case .unwantedMulticast(let id, _): network = id
         default: break
+        }
+        if error.inReVerb == .networkConfigRequest, let network { configRefused(network, code: error.code, by: peer.address) }
+        if error.code == .needMembershipCertificate, let network, let membership = memberships[network] {
+            presentCertificate(on: membership, to: peer.address, now: now, force: true)
         }
         outputs.append(.peerError(PeerError(peer: peer.address, inReVerb: error.inReVerb, code: error.code, network: network)))
         return .handled
@@ -159,9 +176,21 @@ extension Node {
         reply(.multicastGather(answer), to: header, peer: peer, from: endpoint, now: now)
     }
 
-    private func deliver(network: NetworkID, sender: Address, source: MAC, destination: MAC, etherType: UInt16, payload: [UInt8]) {
-        guard networks.contains(network) else {
+    private func deliver(network: NetworkID, sender: Address, header: PacketHeader, from endpoint: InetEndpoint, now: Int64,
+                         source: MAC, destination: MAC, etherType: UInt16, payload: [UInt8]) {
+        guard let membership = memberships[network] else {
             counters.drop(.notMember)
+            return
+        }
+        // Without a config (tests and harnesses that join directly) frames pass; with one, the rules apply.
+        if membership.config != nil && !admits(sender, on: membership, now: now) {
+            counters.drop(.noCertificate)
+            // Ask for the certificate (rate-limited); the sender pushes it and retransmits at its own pace.
+            if let peer = peers[sender], now - (membership.certificateRequests[sender] ?? 0) >= 1_000 {
+                membership.certificateRequests[sender] = now
+                replyError(.needMembershipCertificate, payload: .network(network, details: nil), to: header, verb: header.verb ?? .frame,
+                           peer: peer, from: endpoint, now: now)
+            }
             return
         }
         outputs.append(.frame(ReceivedFrame(network: network, sender: sender, source: source, destination: destination,

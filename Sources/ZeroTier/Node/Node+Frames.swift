@@ -23,6 +23,7 @@ extension Node {
         }
         let recipient = destination.address(on: network)
         guard recipient != address, !recipient.isReserved else { return }
+        if let membership = memberships[network] { presentCertificate(on: membership, to: recipient, now: now) }
         if source == MAC(address: address, network: network) {
             send(.frame, FrameMessage(network: network, etherType: etherType, payload: payload).encoded(), to: recipient, now: now)
         } else {
@@ -63,7 +64,10 @@ extension Node {
         )
         let known = subscriptions.members(of: group, on: network, now: now).filter { $0 != address }
         let recipients = Array(known.prefix(Self.multicastLimit))
-        for member in recipients { send(.multicastFrame, message.encoded(), to: member, now: now) }
+        for member in recipients {
+            if let membership = memberships[network] { presentCertificate(on: membership, to: member, now: now) }
+            send(.multicastFrame, message.encoded(), to: member, now: now)
+        }
         guard recipients.count < Self.multicastLimit else { return }
         // Ask the roots who else is in the group and send to them once they answer.
         let gather = MulticastGatherMessage(network: network, group: group, gatherLimit: UInt32(Self.multicastLimit))
@@ -80,6 +84,7 @@ extension Node {
         for index in pendingMulticast.indices where pendingMulticast[index].network == network && pendingMulticast[index].group == group {
             for member in members.prefix(Self.multicastLimit) where !pendingMulticast[index].alreadySent.contains(member) {
                 pendingMulticast[index].alreadySent.insert(member)
+                if let membership = memberships[network] { presentCertificate(on: membership, to: member, now: now) }
                 send(.multicastFrame, pendingMulticast[index].message.encoded(), to: member, now: now)
             }
         }

@@ -67,9 +67,11 @@ extension Node {
 
     private func authenticate(_ packet: Packet, peer: Peer, from endpoint: InetEndpoint, now: Int64) -> DecodeOutcome {
         let cipher = packet.header.flags.cipher
-        guard cipher == .poly1305None || cipher == .salsa2012Poly1305 else { return drop(.unsupportedCipher) }
+        guard cipher == .poly1305None || cipher == .salsa2012Poly1305 || cipher == .aesGmacSiv else {
+            return drop(.unsupportedCipher)
+        }
         var bytes = packet.encoded()
-        guard PacketArmor.dearmor(&bytes, key: peer.key) else { return drop(.authenticationFailed) }
+        guard PacketArmor.dearmor(&bytes, key: peer.key, aesKeys: peer.aesKeys) else { return drop(.authenticationFailed) }
         let plain: Packet
         do {
             plain = try Packet(bytes: bytes).decompressed()
@@ -78,7 +80,7 @@ extension Node {
         }
         guard let verb = plain.header.verb else { return drop(.unknownVerb) }
         // Only HELLO may travel unencrypted; anything else in the clear is a downgrade attempt.
-        guard cipher == .salsa2012Poly1305 || verb == .hello else { return drop(.authenticationFailed) }
+        guard cipher != .poly1305None || verb == .hello else { return drop(.authenticationFailed) }
         counters.packetsAccepted += 1
         peer.lastReceive = now
         if plain.header.flags.hops == 0 {

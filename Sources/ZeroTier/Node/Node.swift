@@ -26,8 +26,19 @@ public final class Node {
     var networkMessages: [(verb: Verb, packet: Packet, peer: Address)] = []
     var outputs: [NodeOutput] = []
     public internal(set) var counters = NodeCounters()
+    var memberships: [NetworkID: NetworkMembership] = [:]
+    /// Set by the host when this node controls networks (every network ID that starts with its address).
+    public var controller: NetworkController?
+
     /// Networks whose frames are delivered to the host; frames for any other network are dropped.
-    public var networks: Set<NetworkID> = []
+    /// Setting it joins or leaves without talking to controllers (`join(_:cachedConfig:now:)` does).
+    public var networks: Set<NetworkID> {
+        get { Set(memberships.keys) }
+        set {
+            for id in newValue where memberships[id] == nil { memberships[id] = NetworkMembership(id: id) }
+            for id in memberships.keys where !newValue.contains(id) { leave(id) }
+        }
+    }
     let randomPacketID: () -> UInt64
 
     /// - Parameter randomPacketID: the source of packet IDs (tests pass a seeded one).

@@ -19,6 +19,8 @@ public enum DropReason: String, Hashable, Sendable, CaseIterable, Codable {
     case fragmentRejected
     case protocolTooOld
     case notMember
+    case invalidCredential
+    case noCertificate
 }
 
 /// Traffic counters of one node.

@@ -10,6 +10,10 @@ public enum NodeOutput: Hashable, Sendable {
     case peerError(PeerError)
     /// A root sent a newer, properly signed version of our planet: persist it.
     case planetUpdated(World)
+    /// A controller sent a new config for a joined network (`dictionary` is what to cache).
+    case networkConfigured(NetworkID, NetworkConfig, dictionary: [UInt8])
+    /// A joined network's controller refused us (ACCESS_DENIED / NOT_FOUND).
+    case networkStateChanged(NetworkID, NetworkState)
 }
 
 public struct ReceivedFrame: Hashable, Sendable {
