@@ -19,6 +19,7 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
     case invalidArgument(String)
     case peerUnreachable(String)
     case notFound(String)
+    case networkNotReady(String)
 
     public var exitStatus: Int32 {
         switch self {
@@ -27,6 +28,7 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
         case .invalidArgument: 64  // EX_USAGE
         case .peerUnreachable: 68  // EX_NOHOST
         case .notFound: 67  // EX_NOUSER
+        case .networkNotReady: 62
         case .defaultPlanetForbidden: 78  // EX_CONFIG
         case .homeUnusable, .noIdentity: 66  // EX_NOINPUT
         case .notYetAvailable: 69  // EX_UNAVAILABLE
@@ -59,6 +61,7 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
         case let .invalidArgument(why): why
         case let .peerUnreachable(why): why
         case let .notFound(what): what
+        case let .networkNotReady(why): why
         }
     }
 }

@@ -30,7 +30,7 @@ import Testing
         let daemon = try NetconProcess.start(["run", "--home", home.path, "--port", "0", "--log-level", "debug"])
         try home.waitForDaemon(daemon)
 
-        let join = try NetconProcess.run(["join", Self.network, "--home", home.path])
+        let join = try NetconProcess.run(["join", Self.network, "--home", home.path, "--timeout", "0"])
         #expect(join.status == 0, "\(join.stderr)")
         #expect(join.stdout.contains("joined \(Self.network)"))
         #expect(FileManager.default.fileExists(atPath: "\(home.path)/networks.d/\(Self.network).conf"))

@@ -142,6 +142,72 @@ import Testing
         #expect(try world.ping(from: "m1", to: "root").status == 0)
     }
 
+    struct NetworkStatusJSON: Decodable {
+        struct Network: Decodable { var id: String; var state: String; var assignedAddresses: [String]; var name: String }
+        var networks: [Network]
+    }
+
+    func network(_ world: World, _ name: String, _ id: String) throws -> NetworkStatusJSON.Network? {
+        let result = try NetconProcess.run(["status", "--home", world.home(name).path, "--json"])
+        return try JSONDecoder().decode(NetworkStatusJSON.self, from: Data(result.stdout.utf8)).networks.first { $0.id == id }
+    }
+
+    @Test func aControllerAdmitsMembersAssignsAddressesAndRevokesThem() throws {
+        let world = try World(members: ["m1", "m2"])
+        try world.start("root")
+        try world.start("m1")
+        try world.start("m2")
+        try world.waitUntil("members online") { try world.status("m1").online && world.status("m2").online }
+        let root = world.home("root").path
+        let created = try NetconProcess.run(["network", "create", "--home", root, "--name", "lab", "--pool", "10.5.0.0/24", "--rfc4193"])
+        let priv = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(created.status == 0 && priv.hasPrefix("4518434e30"))
+
+        // Not authorized yet: join reports it and gives up after its timeout; status says ACCESS_DENIED.
+        let denied = try NetconProcess.run(["join", priv, "--home", world.home("m1").path, "--timeout", "3"])
+        #expect(denied.status == 62)
+        #expect(denied.stdout.contains("ACCESS_DENIED"))
+        #expect(denied.stderr.contains("member authorize"))
+        #expect(try network(world, "m1", priv)?.state == "ACCESS_DENIED")
+
+        // Authorized: the controller pushes the config; the member has its addresses within seconds.
+        #expect(try NetconProcess.run(["member", "authorize", priv, "0f845b7051", "--home", root]).status == 0)
+        try world.waitUntil("m1 configured", timeout: 10) { try network(world, "m1", priv)?.state == "OK" }
+        let configured = try #require(try network(world, "m1", priv))
+        #expect(configured.name == "lab")
+        #expect(configured.assignedAddresses.contains { $0.hasPrefix("10.5.0.") && $0.hasSuffix("/24") })
+        #expect(configured.assignedAddresses.contains { $0.hasPrefix("fd45:1843:4e30:") && $0.hasSuffix("/88") })
+        #expect(FileManager.default.fileExists(atPath: world.home("m1").path + "/networks.d/\(priv).conf"))
+
+        // Revoked: the member is told at once.
+        #expect(try NetconProcess.run(["member", "deauthorize", priv, "0f845b7051", "--home", root]).status == 0)
+        try world.waitUntil("m1 revoked", timeout: 10) { try network(world, "m1", priv)?.state == "ACCESS_DENIED" }
+    }
+
+    @Test func publicNetworksAssignWithoutAuthorizationAndPoolsSurviveControllerRestarts() throws {
+        let world = try World(members: ["m1", "m2"])
+        try world.start("root")
+        try world.start("m1")
+        try world.start("m2")
+        try world.waitUntil("members online") { try world.status("m1").online && world.status("m2").online }
+        let root = world.home("root").path
+        // Two usable addresses (ZeroTier never assigns a pool's last one).
+        let created = try NetconProcess.run(["network", "create", "--home", root, "--disable-private", "--pool", "10.6.0.1-10.6.0.3"])
+        let pub = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let first = try NetconProcess.run(["join", pub, "--home", world.home("m1").path, "--timeout", "15"])
+        #expect(first.status == 0, "\(first.stdout) \(first.stderr)")
+        #expect(first.stdout.contains("is ready"))
+        _ = try world.stop("root")
+        try world.start("root")
+        let second = try NetconProcess.run(["join", pub, "--home", world.home("m2").path, "--timeout", "20"])
+        #expect(second.status == 0, "\(second.stdout) \(second.stderr)")
+        let a = try #require(try network(world, "m1", pub)?.assignedAddresses.first)
+        let b = try #require(try network(world, "m2", pub)?.assignedAddresses.first)
+        #expect(a != b)
+        let members = try NetconProcess.run(["member", "list", pub, "--home", root])
+        #expect(members.stdout.contains("0f845b7051") && members.stdout.contains("eddffe2b19"))
+    }
+
     @Test func anUnknownPeerIsAClearTimeout() throws {
         let world = try World(members: ["m1"])
         try world.start("root")

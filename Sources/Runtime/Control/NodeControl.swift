@@ -1,3 +1,4 @@
+import Glibc
 import ControlPlane
 import ZeroTier
 
@@ -24,6 +25,31 @@ public struct NodeControl {
         }
         guard case .joined(let status) = response else { throw unexpected(response) }
         return .live(status)
+    }
+
+    /// Polls the daemon until `network` is OK with an address (or OK on a network that assigns none), calling
+    /// `progress` whenever its state changes. Throws `.networkNotReady` after `timeoutSeconds`.
+    public func waitUntilReady(_ network: NetworkID, timeoutSeconds: Int, progress: (NetworkStatus) -> Void) throws(NetconError) -> NetworkStatus {
+        let deadline = monotonicMilliseconds() + Int64(timeoutSeconds) * 1000
+        var last: NetworkStatus?
+        while true {
+            guard let current = try status().networks.first(where: { $0.id == network }) else {
+                throw .networkNotReady("\(network) is no longer joined")
+            }
+            if current.state != last?.state || current.assignedAddresses != last?.assignedAddresses { progress(current) }
+            last = current
+            if current.state == .ok && !current.assignedAddresses.isEmpty { return current }
+            if monotonicMilliseconds() >= deadline {
+                let hint = switch current.state {
+                case .accessDenied: "the controller has not authorized this node (on the controller: netcon member authorize \(network) <address>)"
+                case .notFound: "the controller does not know this network"
+                case .ok: "the network is up but assigned no address"
+                default: "no answer from the network's controller \(network.controller)"
+                }
+                throw .networkNotReady("\(network) not ready after \(timeoutSeconds) s: \(hint)")
+            }
+            usleep(250_000)
+        }
     }
 
     /// Returns whether the network had been joined.
