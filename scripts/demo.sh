@@ -40,8 +40,21 @@ step "netcon peer ping $bob --home alice --count 3   # first through the root, t
 "$netcon" peer ping "$bob" --home "$base/alice" --count 3
 sleep 1
 "$netcon" peer ping "$bob" --home "$base/alice"
-step "netcon join 8056c2e21c000001 --home alice"
-"$netcon" join 8056c2e21c000001 --home "$base/alice"
+
+step "netcon network create --home root --name demo --pool 10.147.20.0/24 --rfc4193   # the root is also the controller"
+network=$("$netcon" network create --home "$base/root" --name demo --pool 10.147.20.0/24 --rfc4193)
+echo "$network"
+step "netcon join $network --home alice   # private: waits for authorization"
+"$netcon" join "$network" --home "$base/alice" --timeout 2 || true
+alice=$(address_of "$base/alice")
+step "netcon member authorize $network $alice --home root"
+"$netcon" member authorize "$network" "$alice" --home "$base/root"
+"$netcon" join "$network" --home "$base/alice"
+step "netcon member authorize $network $bob --home root; netcon join $network --home bob"
+"$netcon" member authorize "$network" "$bob" --home "$base/root"
+"$netcon" join "$network" --home "$base/bob"
+step "netcon member list $network --home root"
+"$netcon" member list "$network" --home "$base/root"
 step "netcon status --home alice"
 "$netcon" status --home "$base/alice"
 step "netcon status --home root"
