@@ -46,8 +46,9 @@ public final class NetworkController {
             if case .v4(let value) = address { network.ipv4Pools.contains { $0.contains(value) } } else { false }
         }) {
             let taken = Set(store.members(of: id).filter { $0.address != member.address }.flatMap(\.ipAssignments))
-            if let picked = IPv4PoolAllocator.pick(for: requester.address, pools: network.ipv4Pools, taken: taken) {
-                member.ipAssignments.append(.v4(picked))
+            let pools = network.ipv4Pools.map { IPAssignmentPool(first: .v4($0.first), last: .v4($0.last)) }
+            if let picked = IPv4PoolAllocator.pick(for: requester.address, pools: pools, routes: Self.routes(of: network), taken: taken) {
+                member.ipAssignments.append(picked.ip)
             }
         }
         try? store.save(member)
@@ -59,12 +60,14 @@ public final class NetworkController {
         (recentRequesters[network] ?? [:]).filter { now - $0.value < window }.map(\.key).sorted()
     }
 
+    static func routes(of network: ControllerNetwork) -> [NetworkConfig.Route] {
+        network.routes.map { NetworkConfig.Route(target: IPPrefix(ip: $0.target, prefixLength: $0.prefixLength), via: $0.via) }
+    }
+
     func config(for member: ControllerMember, identity requester: Identity, on network: ControllerNetwork, now: Int64) -> NetworkConfig {
         var flags: NetworkConfig.Flags = network.enableBroadcast ? [.enableBroadcast] : []
         if network.rfc4193 || network.sixPlane { flags.insert(.ipv6NDPEmulation) }
-        let routes = network.routes.map {
-            NetworkConfig.Route(target: IPPrefix(ip: $0.target, prefixLength: $0.prefixLength), via: $0.via)
-        }
+        let routes = Self.routes(of: network)
         var staticIPs = member.ipAssignments.map { ip in
             // An address gets the prefix length of the route it falls in, as ZeroTier's controller does.
             let route = routes.first { $0.via == nil && $0.target.contains(ip) }

@@ -27,18 +27,6 @@ public enum IPv4PoolAllocator {
         return nil
     }
 
-    /// The same walk over a controller's IPv4 pools, for a caller that treats every pool address as routed
-    /// (the pools lying inside the network's routes, as in ZeroTier's defaults): the bare address. Prefer the
-    /// variant with routes, which applies ZeroTier's route rule.
-    public static func pick(for member: Address, pools: [ControllerNetwork.IPv4Pool], taken: Set<IPAddress>) -> UInt32? {
-        for pool in pools {
-            if case let .v4(value)? = pick(for: member, first: pool.first, last: pool.last, taken: taken, prefixLength: { _ in 32 })?.ip {
-                return value
-            }
-        }
-        return nil
-    }
-
     private static func pick(for member: Address, first: UInt32, last: UInt32, taken: Set<IPAddress>,
                              prefixLength: (IPAddress) -> UInt8?) -> IPPrefix? {
         guard first != 0, last >= first else { return nil }
