@@ -43,7 +43,8 @@ release: deps
 
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --disable-xctest
+	NETCON_FORBID_DEFAULT_PLANET=1 .build/debug/netcon selftest
+	NETCON_FORBID_DEFAULT_PLANET=1 $(SWIFT) test --skip-build --disable-xctest
 	$(MAKE) --no-print-directory check-generated
 
 demo: build

@@ -211,13 +211,16 @@ _netcon_join() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--home)
+    non_repeating_options=(--home --timeout)
     __netcon_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--home')
         __netcon_add_completions -d
+        return
+        ;;
+    '--timeout')
         return
         ;;
     esac

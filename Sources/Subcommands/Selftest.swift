@@ -1,16 +1,36 @@
 import ArgumentParser
+import Glibc
 import Runtime
 
 struct Selftest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Prove the whole chain end to end on a private local world.",
-        discussion: "Not available yet in this build: it needs the protocol engine, the stack and exec."
+        discussion: """
+            Builds a throwaway world on 127.0.0.1 — a root that is also a network controller and two members, \
+            each a `netcon run` child in a temporary home — and checks identities and packet crypto against \
+            ZeroTier's, peers finding each other through the root, a direct path, and network config with \
+            address assignment, then a clean shutdown. One line per check with its time; the last line is \
+            `N passed, N failed`. Exits 0 only if every check passed. Never reaches beyond this machine; \
+            cleans up even when interrupted. Checks for the user-space stack and `exec` join as they land.
+            """
     )
 
     @Flag(name: .long, help: "Print results as JSON.")
     var json = false
 
     func run() throws {
-        throw NetconError.notYetAvailable(feature: "netcon selftest", plannedIn: "the selftest release")
+        let selftest = Runtime.Selftest(executable: "/proc/self/exe") { check in
+            guard !json else { return }
+            let status = check.passed ? "OK  " : "FAIL"
+            print("\(status) \(check.name) (\(check.milliseconds) ms)" + (check.detail.isEmpty ? "" : ": \(check.detail)"))
+            fflush(nil)
+        }
+        let report = selftest.run()
+        if json {
+            try JSONOutput.print(report)
+        } else {
+            print("\(report.passed) passed, \(report.failed) failed")
+        }
+        if report.failed > 0 { throw CommandExit(status: 1) }
     }
 }
