@@ -89,6 +89,11 @@ let package = Package(
             swiftSettings: lwipHeaders
         ),
         .testTarget(
+            name: "NetStackTests",
+            dependencies: ["NetStack"],
+            swiftSettings: lwipHeaders
+        ),
+        .testTarget(
             name: "NetconCLITests",
             dependencies: ["ControlPlane", "ZeroTier"]
         ),

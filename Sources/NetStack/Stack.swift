@@ -9,11 +9,29 @@ public enum Stack {
 
     public static var version: String { String(cString: netcon_lwip_version()) }
 
-    /// Runs `body` with the lwIP core lock held. Not re-entrant: do not call from an lwIP callback.
+    /// Runs `body` with the lwIP core lock held.
+    ///
+    /// Debian's core lock is a plain, non-recursive mutex. When the calling thread already holds the core —
+    /// it is lwIP's tcpip thread running one of NetStack's callbacks (receive, writable, accept, completion…),
+    /// or it is inside an outer `withCoreLock` — `body` runs inline instead of locking again; the lock is never
+    /// taken twice. Calling this from a driver callback (`NetworkInterface.onOutput`, `onMulticastChange`)
+    /// traps: lwIP is in the middle of sending there.
     public static func withCoreLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         start()
+        precondition(
+            netcon_lwip_in_driver_callback() == 0,
+            "NetStack: no lwIP calls from onOutput/onMulticastChange; hand the frame to another thread")
+        if netcon_lwip_core_held() != 0 { return try body() }
         netcon_lwip_lock()
         defer { netcon_lwip_unlock() }
         return try body()
     }
+
+    /// Checks isolation instead of assuming it: state guarded by the core is only touched with it held.
+    static func preconditionCoreHeld(_ file: StaticString = #fileID, _ line: UInt = #line) {
+        precondition(netcon_lwip_core_held() != 0, "NetStack: lwIP core lock not held", file: file, line: line)
+    }
+
+    /// What Debian's lwipopts.h fixed at build time; see `Limits`.
+    public static var limits: Limits { Limits(netcon_lwip_get_limits()) }
 }

@@ -20,7 +20,10 @@
 #include <lwip/igmp.h>
 #include <lwip/icmp.h>
 #include <lwip/nd6.h>
+#include <lwip/timeouts.h>
 #include <netif/ethernet.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /* Starts lwIP's tcpip thread and returns once it is running (tcpip_init's callback has fired). */
 void netcon_lwip_start(void);
@@ -31,5 +34,154 @@ void netcon_lwip_unlock(void);
 
 /* The library's version string, e.g. "2.1.3", for status and diagnostics. */
 const char *netcon_lwip_version(void);
+
+/* The build-time limits of the lwipopts.h in force (macros, some computed), for Stack.limits and the
+   daemon's documentation of what a joined network can do. */
+typedef struct {
+    uint32_t tcp_mss;              /* TCP_MSS: largest segment sent or advertised, whatever the MTU */
+    uint32_t tcp_wnd;              /* TCP_WND: receive window per connection */
+    uint32_t tcp_snd_buf;          /* TCP_SND_BUF: send buffer per connection */
+    uint32_t tcp_snd_queuelen;     /* TCP_SND_QUEUELEN: pbufs queued for sending per connection */
+    uint32_t tcp_sndlowat;         /* TCP_SNDLOWAT: free send buffer at which a writer is woken */
+    uint32_t ipv6_addresses;       /* LWIP_IPV6_NUM_ADDRESSES per netif (slot 0: link-local) */
+    uint32_t arp_table_size;       /* ARP_TABLE_SIZE: IPv4 neighbors, shared by all netifs */
+    uint32_t nd6_neighbors;        /* LWIP_ND6_NUM_NEIGHBORS: IPv6 neighbors, shared by all netifs */
+    uint32_t nd6_destinations;     /* LWIP_ND6_NUM_DESTINATIONS: IPv6 destination cache, shared */
+    uint32_t ip_reass_max_pbufs;   /* IP_REASS_MAX_PBUFS: fragments held for reassembly, shared */
+    uint32_t mem_malloc;           /* MEMP_MEM_MALLOC: pools come from malloc (no MEMP_NUM_* caps) */
+} netcon_lwip_limits;
+netcon_lwip_limits netcon_lwip_get_limits(void);
+
+/* ---- Threading guards ---------------------------------------------------------------------------------- */
+
+/* Whether the calling thread already holds the core: it is lwIP's tcpip thread (which runs every callback,
+   timer and input with the lock held) or it is inside netcon_lwip_lock. Debian's core lock is a plain,
+   non-recursive pthread mutex and lwIP does not export who holds it, so Stack.withCoreLock asks here and
+   runs inline instead of deadlocking on a second lock. */
+int netcon_lwip_core_held(void);
+
+/* Whether the calling thread is inside a driver callback: a netif's linkoutput or its multicast filter
+   hook. lwIP is in the middle of sending there, so nothing may call back into lwIP (not even inline on the
+   thread that holds the core); Stack.withCoreLock traps on it. */
+int netcon_lwip_in_driver_callback(void);
+
+/* ---- Addresses ------------------------------------------------------------------------------------------ */
+
+/* ip_addr_t is a union plus a type tag whose layout depends on lwipopts.h (dual stack, IPv6 scopes); Swift
+   only hands over bytes and these two keep the layout knowledge in C. `version` is 4 (4 bytes, network order)
+   or 6 (16 bytes). An IPv6 link-local address gets `zone_netif`'s zone (NULL: none). */
+void netcon_lwip_ip_make(ip_addr_t *out, int version, const uint8_t *bytes, const struct netif *zone_netif);
+/* Copies the address into `bytes` (room for 16) and returns 4 or 6. */
+int netcon_lwip_ip_read(const ip_addr_t *in, uint8_t *bytes);
+
+/* The "any address" of one family (version 4 or 6), or of both (version 0, IP_ANY_TYPE) for dual-stack
+   binds. IP_ANY_TYPE and IP4_ADDR_ANY are macros. */
+const ip_addr_t *netcon_lwip_ip_any(int version);
+
+/* ---- Ethernet network interfaces -------------------------------------------------------------------------- */
+
+/* One netcon interface: an lwIP netif plus the driver side netcon plugs ZeroTier frames into. Opaque to
+   Swift; it is reference counted because frames queued for the tcpip thread and lwIP's own loopback poll
+   still point at the netif after it was removed (see netcon_lwip_netif_remove). */
+typedef struct netcon_lwip_netif netcon_lwip_netif;
+
+/* Called for every Ethernet frame lwIP sends, on the thread that holds the core (usually the tcpip thread).
+   The bytes are valid only during the call; they still belong to lwIP. */
+typedef void (*netcon_lwip_output_fn)(void *context, const uint8_t *frame, size_t length);
+
+/* Called when lwIP wants (joined != 0) or no longer wants (joined == 0) Ethernet multicast frames for `mac`,
+   through lwIP's igmp_mac_filter / mld_mac_filter hooks: the all-hosts/all-nodes groups and the
+   solicited-node groups IPv6 neighbor discovery needs. Same thread rules as output. */
+typedef void (*netcon_lwip_multicast_fn)(void *context, const uint8_t *mac, int joined);
+
+/* Allocates an interface that is not yet part of lwIP. The caller holds its one owner reference (give it
+   back with netcon_lwip_netif_release). `context` is passed to the callbacks until the interface is removed.
+   Does not touch lwIP; NULL when out of memory. */
+netcon_lwip_netif *netcon_lwip_netif_new(const uint8_t *mac, uint16_t mtu, void *context,
+                                         netcon_lwip_output_fn output, netcon_lwip_multicast_fn multicast);
+
+/* Core lock held. netif_add with Ethernet, ARP, IGMP and MLD, a link-local IPv6 address from the MAC (state
+   preferred: ZeroTier MACs are unique per network, so duplicate address detection is skipped) and the
+   all-nodes group announced through the multicast callback. The interface starts administratively down
+   with its link up. Returns ERR_IF if lwIP refused it. */
+err_t netcon_lwip_netif_add(netcon_lwip_netif *n);
+
+/* Core lock held. Clears the callbacks (no output or multicast call follows), takes the netif down and out
+   of lwIP, drops frames still in its loopback queue, and refuses further input. The memory stays until the
+   frames already queued for the tcpip thread and a scheduled loopback poll have run past it. */
+void netcon_lwip_netif_remove(netcon_lwip_netif *n);
+
+/* Any thread, no lock: gives back the owner reference from netcon_lwip_netif_new. */
+void netcon_lwip_netif_release(netcon_lwip_netif *n);
+
+/* Any thread, core lock NOT held. Copies one Ethernet frame into a new pbuf and hands it to netif->input
+   (tcpip_inpkt: queued for the tcpip thread). Returns ERR_OK when queued; ERR_CLSD when the interface is
+   not (or no longer) part of lwIP; ERR_MEM when no pbuf or the tcpip mailbox is full (the frame is dropped,
+   as a full NIC ring would); ERR_VAL for a frame too short or too long. The pbuf is freed on every error. */
+err_t netcon_lwip_netif_input(netcon_lwip_netif *n, const uint8_t *frame, size_t length);
+
+/* The lwIP netif, for calls the shim does not wrap. Core lock held while using it. */
+struct netif *netcon_lwip_netif_raw(netcon_lwip_netif *n);
+
+/* Core lock held. The netif index lwIP uses to bind pcbs (tcp_bind_netif and friends). */
+uint8_t netcon_lwip_netif_index(netcon_lwip_netif *n);
+
+/* Core lock held. Interface state, as the netif_set_* functions do it. netif_is_up/netif_is_link_up are
+   macros. */
+void netcon_lwip_netif_set_up(netcon_lwip_netif *n, int up);
+void netcon_lwip_netif_set_link_up(netcon_lwip_netif *n, int up);
+int netcon_lwip_netif_is_up(netcon_lwip_netif *n);
+int netcon_lwip_netif_is_link_up(netcon_lwip_netif *n);
+void netcon_lwip_netif_set_default(netcon_lwip_netif *n, int is_default);
+int netcon_lwip_netif_is_default(netcon_lwip_netif *n);
+/* Sets netif->mtu and mtu6 (lwIP caps TCP segments at TCP_MSS regardless). */
+void netcon_lwip_netif_set_mtu(netcon_lwip_netif *n, uint16_t mtu);
+/* Changes the MAC and re-derives the link-local IPv6 address (leaving its old solicited-node group and
+   joining the new one). */
+void netcon_lwip_netif_set_mac(netcon_lwip_netif *n, const uint8_t *mac);
+
+/* Core lock held. lwIP 2.1 keeps exactly one IPv4 address (with netmask and gateway) per netif; this
+   replaces it (netif_set_addr). TCP connections bound to the previous address are aborted by lwIP.
+   All-zero address: no IPv4. */
+void netcon_lwip_netif_set_ipv4(netcon_lwip_netif *n, const uint8_t *address, const uint8_t *netmask,
+                                const uint8_t *gateway);
+
+/* Core lock held. Adds a static IPv6 address in state preferred (netif_add_ip6_address, which also joins its
+   solicited-node group). ERR_OK also when it was already there; ERR_VAL when all LWIP_IPV6_NUM_ADDRESSES
+   slots are taken. lwIP has no prefix length for addresses: on-link means "same /64 as a static address". */
+err_t netcon_lwip_netif_add_ipv6(netcon_lwip_netif *n, const uint8_t *address);
+/* Core lock held. Invalidates that address (leaves its group, aborts TCP connections using it). ERR_VAL if
+   the interface does not have it. */
+err_t netcon_lwip_netif_remove_ipv6(netcon_lwip_netif *n, const uint8_t *address);
+/* Core lock held. Copies the valid IPv6 addresses (16 bytes each) into `out` (room for `capacity`) and
+   returns how many there are. */
+int netcon_lwip_netif_ipv6_addresses(netcon_lwip_netif *n, uint8_t *out, int capacity);
+
+/* ---- TCP -------------------------------------------------------------------------------------------------- */
+
+/* tcp_sndbuf, tcp_sndqueuelen, tcp_nagle_* and tcp_listen are macros. Core lock held. */
+uint32_t netcon_lwip_tcp_sndbuf(const struct tcp_pcb *pcb);
+/* How many more pbufs lwIP will queue for sending (TCP_SND_QUEUELEN minus what is queued). */
+uint32_t netcon_lwip_tcp_sndqueue_free(const struct tcp_pcb *pcb);
+void netcon_lwip_tcp_set_nodelay(struct tcp_pcb *pcb, int nodelay);
+/* Sets SOF_REUSEADDR (ip_set_option is a macro): a restarted listener may bind while old connections on
+   its port are in TIME_WAIT. */
+void netcon_lwip_tcp_set_reuseaddr(struct tcp_pcb *pcb);
+/* The pcb's local and remote addresses and ports. */
+void netcon_lwip_tcp_endpoints(const struct tcp_pcb *pcb, ip_addr_t *local, uint16_t *local_port,
+                               ip_addr_t *remote, uint16_t *remote_port);
+
+/* ---- Receive-callback context ------------------------------------------------------------------------ */
+
+/* How many bytes of IP header (with extension headers) precede the transport header of the packet
+   being received; only meaningful inside a raw/udp recv callback (ip_current_header_tot_len is a macro
+   over lwIP's ip_data). */
+uint16_t netcon_lwip_current_ip_header_length(void);
+
+/* ---- Raw ICMP ---------------------------------------------------------------------------------------- */
+
+/* Core lock held. Asks lwIP to fill in the ICMPv6 checksum (over the IPv6 pseudo header it only knows when
+   sending) at `offset` of each packet sent on this raw pcb; the fields have no setter in lwIP 2.1. */
+void netcon_lwip_raw_set_ipv6_checksum(struct raw_pcb *pcb, uint16_t offset);
 
 #endif
