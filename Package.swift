@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"4.0.0"),
     ],
     targets: [
         .executableTarget(
@@ -51,7 +52,11 @@ let package = Package(
         ),
         .target(
             name: "ZeroTier",
-            dependencies: ["CSodium", "CLZ4"],
+            dependencies: [
+                "CSodium", "CLZ4",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             linkerSettings: staticSystemLibraries
         ),
         .target(

@@ -1,5 +1,5 @@
 /// Authenticates and (optionally) encrypts whole ZeroTier V1 packets with a peer's 48-byte key, using the
-/// two Salsa20-based suites.
+/// two Salsa20-based suites. Suite 3, AES-GMAC-SIV, is in `PacketArmor+AESGMACSIV.swift`.
 ///
 /// Header offsets: [0:8] packet ID (the nonce), [8:13] destination, [13:18] source, [18] flags, [19:27] MAC,
 /// [27] verb, [28…] payload. Everything from the verb on is what gets encrypted and authenticated.
