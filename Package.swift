@@ -40,11 +40,13 @@ let package = Package(
             name: "Runtime",
             dependencies: [
                 "ZeroTier",
+                "NetStack",
                 "ControlPlane",
                 "CNetconSys",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
-            ]
+            ],
+            swiftSettings: lwipHeaders
         ),
         .target(
             name: "ControlPlane",

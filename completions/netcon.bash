@@ -173,13 +173,13 @@ _netcon() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|join|leave|status|exec|selftest|planet|peer|identity|network|member|help)
+    run|join|leave|status|exec|selftest|planet|peer|identity|network|member|ping|help)
         # Offer subcommand argument completions
         "_netcon_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run join leave status exec selftest planet peer identity network member help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run join leave status exec selftest planet peer identity network member ping help' -- "${cur}"))
         ;;
     esac
 }
@@ -636,6 +636,25 @@ _netcon_member_set-ip() {
     case "${prev}" in
     '--home')
         __netcon_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_netcon_ping() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --count -c)
+    __netcon_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        __netcon_add_completions -d
+        return
+        ;;
+    '--count'|'-c')
         return
         ;;
     esac

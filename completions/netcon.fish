@@ -80,6 +80,8 @@ function __netcon_parse_tokens -S
             case 'set-ip'
                 __netcon_parse_subcommand -r 3 'home=' 'json' 'version' 'h/help'
             end
+        case 'ping'
+            __netcon_parse_subcommand 1 'home=' 'c/count=' 'version' 'h/help'
         case 'help'
             __netcon_parse_subcommand -r 1 'version'
         end
@@ -148,6 +150,7 @@ complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netco
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon" -eq 1' -fa 'identity' -d 'Create or show a node\'s ZeroTier identity without running the node.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon" -eq 1' -fa 'network' -d 'Manage the networks this node controls (it is the controller of every network ID starting with its address).'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon" -eq 1' -fa 'member' -d 'Manage the members of a network this node controls.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon" -eq 1' -fa 'ping' -d 'Ping an address on a joined network from the node\'s own user-space stack (ICMP echo).'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon run" home' -l 'home' -d 'The node\'s home directory.' -rfa '(__netcon_complete_directories)'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon run" port' -l 'port' -d 'UDP port to bind (0 picks a free port; status shows it).' -rfka ''
@@ -254,4 +257,8 @@ complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options 
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon member set-ip" json' -l 'json' -d 'Print the member as JSON.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon member set-ip" version' -l 'version' -d 'Show the version.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon member set-ip" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon ping" home' -l 'home' -d 'The node\'s home directory.' -rfa '(__netcon_complete_directories)'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon ping" c count' -l 'count' -s 'c' -d 'How many echoes to send.' -rfka ''
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon ping" version' -l 'version' -d 'Show the version.'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon ping" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon help" version' -l 'version' -d 'Show the version.'

@@ -7,6 +7,8 @@ public enum ControlRequest: Codable, Sendable, Equatable {
     case leave(NetworkID)
     /// ZeroTier ECHO to a peer: measures the round trip and shows whether it went direct or via a root.
     case ping(Address)
+    /// ICMP echo from this node's own stack to an address on one of its networks.
+    case ipPing(String)
     // Controller: networks this node controls and their members.
     case networkCreate(NetworkCreation)
     case networkList

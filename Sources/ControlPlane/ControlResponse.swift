@@ -6,6 +6,7 @@ public enum ControlResponse: Codable, Sendable, Equatable {
     case joined(NetworkStatus)
     case left(NetworkID, wasJoined: Bool)
     case pong(PingResult)
+    case ipPong(address: String, roundTripMicroseconds: Int64)
     case network(ControllerNetworkInfo)
     case networks([ControllerNetworkInfo])
     case networkDeleted(NetworkID)

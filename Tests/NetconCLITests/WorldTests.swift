@@ -179,9 +179,25 @@ import Testing
         #expect(configured.assignedAddresses.contains { $0.hasPrefix("fd45:1843:4e30:") && $0.hasSuffix("/88") })
         #expect(FileManager.default.fileExists(atPath: world.home("m1").path + "/networks.d/\(priv).conf"))
 
-        // Revoked: the member is told at once.
+        // Both members on the network: their user-space stacks answer each other's pings, IPv4 (ARP through
+        // ZeroTier multicast) and IPv6 (neighbor discovery), through certificates of membership.
+        #expect(try NetconProcess.run(["member", "authorize", priv, "eddffe2b19", "--home", root]).status == 0)
+        #expect(try NetconProcess.run(["join", priv, "--home", world.home("m2").path, "--timeout", "15"]).status == 0)
+        let m2Addresses = try #require(try network(world, "m2", priv)?.assignedAddresses)
+        for address in m2Addresses {
+            let ip = String(address.split(separator: "/")[0])
+            let ping = try NetconProcess.run(["ping", ip, "--home", world.home("m1").path, "--count", "2"])
+            #expect(ping.status == 0, "\(ip): \(ping.stderr)")
+            #expect(ping.stdout.contains("reply from \(ip)"))
+        }
+
+        // Revoked: the member is told at once, loses its addresses, and the other member's stack no longer
+        // reaches it.
         #expect(try NetconProcess.run(["member", "deauthorize", priv, "0f845b7051", "--home", root]).status == 0)
         try world.waitUntil("m1 revoked", timeout: 10) { try network(world, "m1", priv)?.state == "ACCESS_DENIED" }
+        #expect(try network(world, "m1", priv)?.assignedAddresses.isEmpty == true)
+        let m1Lost = try NetconProcess.run(["ping", String(m2Addresses[0].split(separator: "/")[0]), "--home", world.home("m1").path])
+        #expect(m1Lost.status != 0)
     }
 
     @Test func publicNetworksAssignWithoutAuthorizationAndPoolsSurviveControllerRestarts() throws {

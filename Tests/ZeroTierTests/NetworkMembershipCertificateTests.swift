@@ -17,13 +17,13 @@ import Testing
     }
 
     @Test func membershipHashIsSHA384() {
-        #expect(Hex.encode(membershipSHA384(Array("abc".utf8)))
+        #expect(Hex.encode(SHA384.hash(Array("abc".utf8)))
             == "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7")
-        #expect(Hex.encode(membershipSHA384([]))
+        #expect(Hex.encode(SHA384.hash([]))
             == "38b060a751ac96384cd9327eb1b1e36a21fdb71114be07434c0cc7bf63f6e1da274edebfe76f65fbd51ad2f14898b95b")
         // Two blocks (the 112-byte boundary forces a second one).
         let long = [UInt8](repeating: 0x61, count: 200)
-        #expect(Hex.encode(membershipSHA384(long)) == "0691b6e978614b67d60557b2a2cddd53406508522efa21c624dbbfa8ab6e726d5c586b489c7c09f24109a64c10211d48")
+        #expect(Hex.encode(SHA384.hash(long)) == "0691b6e978614b67d60557b2a2cddd53406508522efa21c624dbbfa8ab6e726d5c586b489c7c09f24109a64c10211d48")
     }
 
     @Test func identityHashQualifiersAreSHA384OfAddressAndKey() throws {

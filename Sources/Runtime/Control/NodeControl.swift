@@ -69,6 +69,13 @@ public struct NodeControl {
         return result
     }
 
+    /// ICMP echo from the node's own stack to an address on one of its networks; the round trip in µs.
+    public func ipPing(_ address: String) throws(NetconError) -> Int64 {
+        guard let response = try sendIfRunning(.ipPing(address)) else { throw .daemonNotRunning(home: home.path) }
+        guard case .ipPong(_, let microseconds) = response else { throw unexpected(response) }
+        return microseconds
+    }
+
     /// A controller request: through the daemon when it runs (so members get updates at once), else on the
     /// home's controller database directly.
     public func controller(_ request: ControlRequest) throws(NetconError) -> ControlResponse {

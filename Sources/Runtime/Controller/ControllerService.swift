@@ -93,7 +93,7 @@ public struct ControllerService {
         case .memberList(let id): return .members(try members(id))
         case .memberAuthorize(let id, let address, let authorized): return .member(try authorize(address, on: id, authorized, now: now))
         case .memberSetIPs(let id, let address, let ips): return .member(try setIPs(address, on: id, ips, now: now))
-        case .status, .join, .leave, .ping: throw .invalidArgument("not a controller request")
+        case .status, .join, .leave, .ping, .ipPing: throw .invalidArgument("not a controller request")
         }
     }
 

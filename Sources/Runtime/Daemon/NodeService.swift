@@ -1,6 +1,7 @@
 import ControlPlane
 import Glibc
 import Logging
+import NetStack
 import ZeroTier
 
 /// The running node: drives the ZeroTier engine from the event loop (UDP socket in batches, timers) and
@@ -21,6 +22,8 @@ final class NodeService {
     private var backgroundTimer: EventLoop.TimerID?
     private var pendingPings: [UInt64: (reply: (ControlResponse) -> Void, timer: EventLoop.TimerID)] = [:]
     private var wasOnline = false
+    /// The user-space stack of each configured network.
+    private var ports: [NetworkID: NetworkPort] = [:]
     private var lastCacheSave: Int64 = 0
 
     static let pingTimeoutMilliseconds: Int64 = 5_000
@@ -56,10 +59,13 @@ final class NodeService {
         let cached = peerCache.load()
         if !cached.isEmpty { logger.info("restoring cached peers", metadata: ["count": "\(cached.count)"]) }
         node.restore(cached, now: now)
+        for network in node.joinedNetworks where network.config != nil { configurePort(network.id, network.config!) }
         runBackgroundTasks()
     }
 
     func stop() {
+        for port in ports.values { port.close() }
+        ports.removeAll()
         saveCache(now: wallClockMilliseconds())
         if let backgroundTimer { loop.cancel(backgroundTimer) }
         loop.unregister(socket.fd)
@@ -104,14 +110,14 @@ final class NodeService {
                 } else {
                     datagrams.append((bytes, to))
                 }
-            case .frame:
-                // The per-network stacks take frames once they exist; until then frames have nowhere to go.
-                break
+            case let .frame(frame):
+                ports[frame.network]?.deliver(frame)
             case let .echoReply(result):
                 guard let pending = pendingPings.removeValue(forKey: result.packetID) else { continue }
                 loop.cancel(pending.timer)
                 pending.reply(.pong(PingResult(peer: result.peer, roundTripMilliseconds: result.roundTripMilliseconds, direct: result.direct)))
             case let .networkConfigured(network, config, dictionary):
+                configurePort(network, config)
                 logger.info("network configured", metadata: [
                     "network.id": "\(network)", "network.name": "\(config.name)", "revision": "\(config.revision)",
                     "addresses": "\(config.staticIPs.map(\.description).joined(separator: ","))",
@@ -124,6 +130,7 @@ final class NodeService {
             case let .networkStateChanged(network, state):
                 logger.warning("controller refused the network", metadata: ["network.id": "\(network)", "state": "\(state.rawValue)"])
                 try? joined.forgetConfig(network)
+                ports[network]?.revoke()
             case let .planetUpdated(world):
                 logger.info("a root sent a newer planet", metadata: ["planet.timestamp": "\(world.timestamp)"])
                 do {
@@ -137,6 +144,40 @@ final class NodeService {
         }
         if !datagrams.isEmpty { sendBatch.send(datagrams, on: socket.fd, dualStack: socket.isDualStack) }
         _ = node.drainNetworkMessages()
+    }
+
+    /// Creates or updates the network's stack from its config, and announces the groups ZeroTier needs:
+    /// broadcast, and the ARP group of our IPv4 address (real nodes cannot ARP us without it).
+    private func configurePort(_ network: NetworkID, _ config: NetworkConfig) {
+        let now = wallClockMilliseconds()
+        let port: NetworkPort
+        if let existing = ports[network] {
+            port = existing
+        } else {
+            do {
+                port = try NetworkPort(
+                    network: network, mac: MAC(address: identity.address, network: network), mtu: config.mtu, loop: loop, logger: logger,
+                    send: { [unowned self] frame, adi in
+                        self.node.sendFrame(network: network, source: frame.source, destination: frame.destination,
+                                            etherType: frame.etherType, payload: frame.payload, multicastADI: adi,
+                                            now: wallClockMilliseconds())
+                        self.flushOutputs()
+                    },
+                    subscribe: { [unowned self] group, joined in
+                        if joined { self.node.subscribe(group, on: network, now: wallClockMilliseconds()) }
+                        self.flushOutputs()
+                    }
+                )
+            } catch {
+                logger.error("no stack for the network", metadata: ["network.id": "\(network)", "error": "\(error)"])
+                return
+            }
+            ports[network] = port
+        }
+        if config.enableBroadcast { node.subscribe(MulticastGroup(mac: .broadcast, adi: 0), on: network, now: now) }
+        if let ipv4 = port.apply(config), case .v4(let value) = ipv4.ip {
+            node.subscribe(MulticastGroup.arp(for: value), on: network, now: now)
+        }
     }
 
     private func saveCache(now: Int64) {
@@ -159,15 +200,19 @@ final class NodeService {
                 }
                 let now = wallClockMilliseconds()
                 node.join(network, cachedConfig: try? joined.cachedConfig(network), now: now)
+                if let config = node.joinedNetworks.first(where: { $0.id == network })?.config { configurePort(network, config) }
                 flushOutputs()
                 reply(.joined(networkStatus(network)))
             case .leave(let network):
                 let wasJoined = try joined.leave(network) || node.networks.contains(network)
                 node.leave(network)
+                ports.removeValue(forKey: network)?.close()
                 if wasJoined { logger.info("left network", metadata: ["network.id": "\(network)"]) }
                 reply(.left(network, wasJoined: wasJoined))
             case .ping(let peer):
                 ping(peer, reply: reply)
+            case .ipPing(let text):
+                ipPing(text, reply: reply)
             case .networkCreate, .networkList, .networkShow, .networkDelete, .memberList, .memberAuthorize, .memberSetIPs:
                 let now = wallClockMilliseconds()
                 let response = try controller.handle(request, now: now)
@@ -210,6 +255,37 @@ final class NodeService {
             loop.schedule(afterMilliseconds: 100) { attempt() }
         }
         attempt()
+    }
+
+    /// ICMP echo through the stack of the network whose addresses contain `text` (or the first one).
+    private func ipPing(_ text: String, reply: @escaping (ControlResponse) -> Void) {
+        guard let destination = NetStack.IPAddress(text), let target = ZeroTier.IPAddress(text) else {
+            reply(.failure(ControlFailure(.badRequest, "\(text) is not an IP address")))
+            return
+        }
+        let port = ports.first { _, port in
+            node.joinedNetworks.first { $0.id == port.network }?.config?.staticIPs.contains { $0.network.contains(target) } == true
+        }?.value
+        guard let port else {
+            reply(.failure(ControlFailure(.notFound, "no configured network of this node contains \(text)")))
+            return
+        }
+        let answer = SendableBox(reply)
+        do {
+            try Ping.send(to: destination, via: port.interface, timeout: .seconds(3)) { [loop] result in
+                loop.execute {
+                    switch result {
+                    case .success(let duration):
+                        let (seconds, attoseconds) = duration.components
+                        answer.value(.ipPong(address: text, roundTripMicroseconds: seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
+                    case .failure(let error):
+                        answer.value(.failure(ControlFailure(.timeout, "no answer from \(text): \(error)")))
+                    }
+                }
+            }
+        } catch {
+            reply(.failure(ControlFailure(.timeout, "cannot ping \(text): \(error)")))
+        }
     }
 
     func status() -> NodeStatus {

@@ -48,6 +48,8 @@ public struct Selftest {
             && record("peers via root", world.peersFindEachOther)
             && record("direct path", world.directPath)
             && record("network config and IP assignment", world.networkConfig)
+            && record("ping between members' stacks (IPv4)", { () throws(SelftestFailure) -> String in try world.ping(family: 4) })
+            && record("ping between members' stacks (IPv6)", { () throws(SelftestFailure) -> String in try world.ping(family: 6) })
             && record("clean shutdown", world.shutDown)
         return SelftestReport(checks: checks)
     }

@@ -12,6 +12,8 @@ final class SelftestWorld: @unchecked Sendable {
     private(set) var daemons: [String: ChildDaemon] = [:]
     private var identities: [String: Address] = [:]
     private var network: NetworkID?
+    /// Bob's addresses on the selftest network (IPv4 first, then rfc4193).
+    private var bobAddresses: [String] = []
     static let names = ["root", "alice", "bob"]
 
     init(executable: String) throws(SelftestFailure) {
@@ -84,6 +86,7 @@ final class SelftestWorld: @unchecked Sendable {
                 _ = try NodeControl(home: home(member)).join(info.id)
                 let ready = try NodeControl(home: home(member)).waitUntilReady(info.id, timeoutSeconds: 20) { _ in }
                 addresses.append("\(member) \(ready.assignedAddresses.first ?? "?")")
+                if member == "bob" { bobAddresses = ready.assignedAddresses.map { String($0.split(separator: "/")[0]) } }
             }
         } catch let failure as SelftestFailure {
             throw failure
@@ -93,6 +96,21 @@ final class SelftestWorld: @unchecked Sendable {
             throw SelftestFailure("\(error)")
         }
         return addresses.joined(separator: ", ")
+    }
+
+    /// ICMP echo from alice's user-space stack to bob's, over the network: `family` 4 (ARP through ZeroTier
+    /// multicast) or 6 (neighbor discovery).
+    func ping(family: Int) throws(SelftestFailure) -> String {
+        guard let target = bobAddresses.first(where: { $0.contains(":") == (family == 6) }) else {
+            throw SelftestFailure("bob has no IPv\(family) address")
+        }
+        do {
+            var best = Int64.max
+            for _ in 0..<3 { best = min(best, try NodeControl(home: home("alice")).ipPing(target)) }
+            return "alice → \(target): \(Double(best) / 1000) ms"
+        } catch {
+            throw SelftestFailure(error)
+        }
     }
 
     func shutDown() throws(SelftestFailure) -> String {

@@ -22,7 +22,7 @@ extension CertificateOfMembership {
 
     /// SHA-384(address 5 B ‖ public key 64 B), first 32 bytes, as four big-endian u64.
     public static func identityHash(of identity: Identity) -> [UInt64] {
-        let digest = membershipSHA384(identity.address.bytes + identity.publicKey)
+        let digest = SHA384.hash(identity.address.bytes + identity.publicKey)
         return (0..<4).map { word in digest[word * 8..<word * 8 + 8].reduce(0) { $0 << 8 | UInt64($1) } }
     }
 
