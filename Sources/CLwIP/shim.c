@@ -455,6 +455,8 @@ void netcon_lwip_tcp_endpoints(const struct tcp_pcb *pcb, ip_addr_t *local, uint
 
 uint16_t netcon_lwip_current_ip_header_length(void) { return ip_current_header_tot_len(); }
 
+void netcon_lwip_current_destination(ip_addr_t *out) { ip_addr_copy(*out, *ip_current_dest_addr()); }
+
 void netcon_lwip_raw_set_ipv6_checksum(struct raw_pcb *pcb, uint16_t offset) {
     pcb->chksum_reqd = 1;
     pcb->chksum_offset = offset;

@@ -177,6 +177,9 @@ void netcon_lwip_tcp_endpoints(const struct tcp_pcb *pcb, ip_addr_t *local, uint
    being received; only meaningful inside a raw/udp recv callback (ip_current_header_tot_len is a macro
    over lwIP's ip_data). */
 uint16_t netcon_lwip_current_ip_header_length(void);
+/* The destination address of the packet being received (ip_current_dest_addr, a macro over ip_data, which
+   Swift 6 refuses to read as unsynchronized global state). */
+void netcon_lwip_current_destination(ip_addr_t *out);
 
 /* ---- Raw ICMP ---------------------------------------------------------------------------------------- */
 
