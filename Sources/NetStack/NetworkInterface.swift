@@ -33,11 +33,22 @@ public final class NetworkInterface: @unchecked Sendable {
         public var address: IPv4Address
         public var prefixLength: Int
         public var gateway: IPv4Address?
+
+        public init(address: IPv4Address, prefixLength: Int, gateway: IPv4Address? = nil) {
+            self.address = address
+            self.prefixLength = prefixLength
+            self.gateway = gateway
+        }
     }
 
     public struct IPv6Configuration: Hashable, Sendable {
         public var address: IPv6Address
         public var prefixLength: Int
+
+        public init(address: IPv6Address, prefixLength: Int) {
+            self.address = address
+            self.prefixLength = prefixLength
+        }
     }
 
     /// The callbacks' context: outlives every callback because the netif is removed (callbacks cleared, under
