@@ -142,7 +142,11 @@ _Static_assert(offsetof(struct netcon_lwip_netif, netif) == 0, "struct netif mus
 
 static void netif_unref(netcon_lwip_netif *n) {
     uint32_t old = atomic_fetch_sub(&n->refs, 1);
-    if ((old & ~NETIF_REFS_CLOSED) == 1) free(n);
+    if ((old & ~NETIF_REFS_CLOSED) == 1) {
+        /* Poisoned, so a netif lwIP still pointed at fails its own assertions at once instead of later. */
+        memset(n, 0xdb, sizeof *n);
+        free(n);
+    }
 }
 
 /* netif->linkoutput: one Ethernet frame out. The pbuf chain stays lwIP's; the callback sees one buffer. */
@@ -307,11 +311,18 @@ static void retry_release_membership(void *ctx) {
 
 void netcon_lwip_netif_remove(netcon_lwip_netif *n) {
     if (!n->added) return;
-    n->output = NULL;
+    /* The groups go with the netif; the owner does not need a report for each. */
     n->multicast = NULL;
-    netif_set_down(&n->netif);
+    /* Aborts the TCP connections on its addresses (their RSTs still go out through `output`) and takes it
+       down and out of netif_list. */
     netif_remove(&n->netif);
+    n->output = NULL;
     n->added = 0;
+    /* netif_remove cleans ARP and ND only through netif_set_down, and only when the netif was up — and the
+       RSTs it just sent may have created neighbor entries after that. Entries that still name this netif
+       would be used by the ARP/ND timers after it is freed, so drop them all. */
+    etharp_cleanup_netif(&n->netif);
+    nd6_cleanup_netif(&n->netif);
     /* Packets looped back to our own address wait here for a netif_poll already posted to the mailbox. */
     SYS_ARCH_DECL_PROTECT(lev);
     SYS_ARCH_PROTECT(lev);

@@ -114,8 +114,9 @@ public final class NetworkInterface: @unchecked Sendable {
         netcon_lwip_netif_release(handle)
     }
 
-    /// Removes the netif from lwIP. No `onOutput`/`onMulticastChange` call follows; frames still queued are
-    /// dropped; TCP connections using its addresses are aborted (their `closed` handler runs). Idempotent.
+    /// Removes the netif from lwIP. TCP connections using its addresses are aborted (their `closed` handler
+    /// runs, their RSTs still go out through `onOutput` during this call); after it returns no `onOutput` or
+    /// `onMulticastChange` call follows and frames still queued are dropped. Idempotent.
     public func close() {
         Stack.withCoreLock {
             guard !closed else { return }

@@ -117,24 +117,36 @@ extension NetStackTests {
             client.close()
         }
 
-        @Test func closingTheInterfaceAbortsItsConnections() async throws {
+        /// Closing an interface aborts its connections; their RSTs make lwIP look for a neighbor (ARP, ND)
+        /// through the interface being removed, and those entries must not outlive it: the ARP and ND timers
+        /// (1 s) would use the freed netif — also when it was down already (then lwIP cleans nothing itself).
+        @Test(arguments: [IPAddress.v4(TwoHosts.addressB4), .v6(TwoHosts.addressB6)], [false, true])
+        func closingTheInterfaceAbortsItsConnections(server: IPAddress, downFirst: Bool) async throws {
+            try await {
+                let hosts = try TwoHosts()
+                defer { hosts.close() }
+                let listener = try Self.echoServer(on: hosts, port: 5005)
+                defer { listener.close() }
+                let closedWith = Locked<NetStackError?>(nil)
+                let closed = Event()
+                let client = try await TCPConnection.connect(
+                    to: server, port: 5005, via: hosts.a,
+                    handlers: .init(receive: { _ in }, closed: { error in
+                        closedWith.withLock { $0 = error }
+                        closed.signal()
+                    }))
+                if downFirst { hosts.a.down() }
+                hosts.a.close()
+                #expect(await closed.wait(timeout: .seconds(5)))
+                #expect(closedWith.value == .connectionAborted)
+                #expect(!client.isEstablished)
+                #expect(throws: NetStackError.closed) { try hosts.a.input(frame: [UInt8](repeating: 0, count: 60)) }
+            }()
+            // Both interfaces are gone (and their memory poisoned); let the neighbor timers run.
+            try await Task.sleep(for: .milliseconds(1500))
             let hosts = try TwoHosts()
             defer { hosts.close() }
-            let listener = try Self.echoServer(on: hosts, port: 5005)
-            defer { listener.close() }
-            let closedWith = Locked<NetStackError?>(nil)
-            let closed = Event()
-            let client = try await TCPConnection.connect(
-                to: .v4(TwoHosts.addressB4), port: 5005, via: hosts.a,
-                handlers: .init(receive: { _ in }, closed: { error in
-                    closedWith.withLock { $0 = error }
-                    closed.signal()
-                }))
-            hosts.a.close()
-            #expect(await closed.wait(timeout: .seconds(5)))
-            #expect(closedWith.value == .connectionAborted)
-            #expect(!client.isEstablished)
-            #expect(throws: NetStackError.closed) { try hosts.a.input(frame: [UInt8](repeating: 0, count: 60)) }
+            _ = try await Ping.echo(to: server, via: hosts.a)
         }
 
         @Test func listenerPortInUse() throws {

@@ -106,9 +106,10 @@ netcon_lwip_netif *netcon_lwip_netif_new(const uint8_t *mac, uint16_t mtu, void 
    with its link up. Returns ERR_IF if lwIP refused it. */
 err_t netcon_lwip_netif_add(netcon_lwip_netif *n);
 
-/* Core lock held. Clears the callbacks (no output or multicast call follows), takes the netif down and out
-   of lwIP, drops frames still in its loopback queue, and refuses further input. The memory stays until the
-   frames already queued for the tcpip thread and a scheduled loopback poll have run past it. */
+/* Core lock held. Takes the netif down and out of lwIP (the RSTs of the connections that aborts still go out
+   through the output callback), then clears the callbacks (none follows), drops every ARP/ND entry and
+   loopback frame naming the netif, and refuses further input. The memory stays until the frames already
+   queued for the tcpip thread and a scheduled loopback poll have run past it. */
 void netcon_lwip_netif_remove(netcon_lwip_netif *n);
 
 /* Any thread, no lock: gives back the owner reference from netcon_lwip_netif_new. */
