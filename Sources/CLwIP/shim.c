@@ -71,6 +71,10 @@ int netcon_lwip_core_held(void) {
     return atomic_load(&tcpip_thread_known) && pthread_equal(pthread_self(), tcpip_thread);
 }
 
+int netcon_lwip_on_tcpip_thread(void) {
+    return atomic_load(&tcpip_thread_known) && pthread_equal(pthread_self(), tcpip_thread);
+}
+
 int netcon_lwip_in_driver_callback(void) { return driver_depth > 0; }
 
 netcon_lwip_limits netcon_lwip_get_limits(void) {
@@ -336,6 +340,17 @@ void netcon_lwip_netif_remove(netcon_lwip_netif *n) {
        reference goes through the same FIFO mailbox, behind them. Never a blocking post: the caller holds the
        core, which the tcpip thread needs to drain the mailbox. */
     if (tcpip_try_callback(release_membership, n) != ERR_OK) sys_timeout(100, retry_release_membership, n);
+}
+
+static void remove_from_timer(void *ctx) { netcon_lwip_netif_remove((netcon_lwip_netif *)ctx); }
+
+void netcon_lwip_netif_remove_soon(netcon_lwip_netif *n) {
+    if (!n->added) return;
+    n->multicast = NULL;
+    n->output = NULL;
+    atomic_fetch_or(&n->refs, NETIF_REFS_CLOSED);
+    /* The membership reference, still held, keeps the memory until the timer has run. */
+    sys_timeout(0, remove_from_timer, n);
 }
 
 void netcon_lwip_netif_release(netcon_lwip_netif *n) {

@@ -7,11 +7,15 @@ import CLwIP
 /// `onOutput` and `onMulticastChange` are driver callbacks: they run on the thread that holds the lwIP core
 /// (usually the tcpip thread) in the middle of lwIP's work, so they must not block and must not call back
 /// into NetStack — hand the frame to another thread (calling in traps). Everything else takes the core lock.
+/// Address and MAC changes abort connections, so they trap when made from a handler on lwIP's own thread;
+/// `close()` there is deferred to just after lwIP's current processing.
 ///
-/// Addresses: lwIP 2.1 keeps one IPv4 address per netif. A second IPv4 address on the same network would be a
+/// Addresses: lwIP 2.1 keeps one IPv4 address per netif. A second IPv4 address on the same network is a
 /// second `NetworkInterface` with the same MAC fed the same frames (an alias): each accepts unicast only for its
-/// own address, and ARP is answered only by the one that owns the address. NetStack does not hide that; the
-/// daemon decides. IPv6 addresses are static (state preferred, no duplicate address detection: ZeroTier MACs
+/// own address and ARP is answered only by the owner, but broadcasts and multicasts reach both (a socket bound
+/// to no interface sees them twice), and the alias should drop its link-local IPv6 address (`removeIPv6`), or
+/// both answer neighbor solicitations for it. NetStack does not hide this; the daemon decides. IPv6 addresses
+/// are static (state preferred, no duplicate address detection: ZeroTier MACs
 /// are unique per network); slot 0 holds the link-local address derived from the MAC. lwIP has no prefix
 /// length for an address: a destination is on-link when it shares the /64 of one of them (ZeroTier's
 /// rfc4193 /88 and 6plane /80 networks fall inside that); the prefix length is kept here for reporting.
@@ -117,11 +121,19 @@ public final class NetworkInterface: @unchecked Sendable {
     /// Removes the netif from lwIP. TCP connections using its addresses are aborted (their `closed` handler
     /// runs, their RSTs still go out through `onOutput` during this call); after it returns no `onOutput` or
     /// `onMulticastChange` call follows and frames still queued are dropped. Idempotent.
+    ///
+    /// Called from a handler on lwIP's thread (or when the last reference goes there), lwIP may be in the
+    /// middle of a connection this aborts: then the callbacks stop and input is refused at once, and the
+    /// netif leaves lwIP right after the current processing (without sending those RSTs).
     public func close() {
         Stack.withCoreLock {
             guard !closed else { return }
             closed = true
-            netcon_lwip_netif_remove(handle)
+            if netcon_lwip_on_tcpip_thread() != 0 {
+                netcon_lwip_netif_remove_soon(handle)
+            } else {
+                netcon_lwip_netif_remove(handle)
+            }
             driver.onOutput = nil
             driver.onMulticastChange = nil
             driver.multicast = [:]
@@ -179,6 +191,7 @@ public final class NetworkInterface: @unchecked Sendable {
     public func setMAC(_ mac: MACAddress) {
         Stack.withCoreLock {
             guard !closed else { return }
+            Self.preconditionNotInLwIPProcessing()
             macAddress = mac
             mac.bytes.withUnsafeBufferPointer { netcon_lwip_netif_set_mac(handle, $0.baseAddress) }
         }
@@ -244,7 +257,16 @@ public final class NetworkInterface: @unchecked Sendable {
         }
     }
 
+    /// Address changes abort the TCP connections using the old address; on lwIP's thread one of those could
+    /// be the connection lwIP is processing, which it would then use after freeing.
+    private static func preconditionNotInLwIPProcessing() {
+        precondition(
+            netcon_lwip_on_tcpip_thread() == 0,
+            "NetStack: change interface addresses or the MAC from outside NetStack's handlers")
+    }
+
     private func setLwIPv4(_ address: IPv4Address, _ mask: IPv4Address, _ gateway: IPv4Address) {
+        Self.preconditionNotInLwIPProcessing()
         let a = address.bytes, m = mask.bytes, g = gateway.bytes
         netcon_lwip_netif_set_ipv4(handle, a, m, g)
     }
@@ -282,6 +304,7 @@ public final class NetworkInterface: @unchecked Sendable {
     public func removeIPv6(address: IPv6Address) throws(NetStackError) {
         try Stack.withCoreLock { () throws(NetStackError) in
             guard !closed else { throw .closed }
+            Self.preconditionNotInLwIPProcessing()
             let err = address.bytes.withUnsafeBufferPointer {
                 netcon_lwip_netif_remove_ipv6(handle, $0.baseAddress)
             }

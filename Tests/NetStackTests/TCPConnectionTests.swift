@@ -149,6 +149,29 @@ extension NetStackTests {
             _ = try await Ping.echo(to: server, via: hosts.a)
         }
 
+        /// Closing the interface from a handler of one of its own connections: lwIP is processing that
+        /// connection, so the removal waits until lwIP is done with it.
+        @Test func closingTheInterfaceFromItsOwnConnectionsHandler() async throws {
+            let hosts = try TwoHosts()
+            defer { hosts.close() }
+            let serverClosed = Event()
+            let listener = try TCPListener(port: 5007, via: hosts.b) { connection in
+                connection.setHandlers(.init(
+                    receive: { _ in hosts.b.close() },
+                    closed: { _ in serverClosed.signal() }))
+            }
+            defer { listener.close() }
+            let client = try await TCPConnection.connect(
+                to: .v4(TwoHosts.addressB4), port: 5007, via: hosts.a, handlers: .init(receive: { _ in }))
+            defer { client.close() }
+            _ = try client.send([1])
+            #expect(await serverClosed.wait(timeout: .seconds(5)))
+            #expect(hosts.b.isClosed)
+            await #expect(throws: NetStackError.timedOut) {
+                try await Ping.echo(to: .v4(TwoHosts.addressB4), via: hosts.a, timeout: .milliseconds(300))
+            }
+        }
+
         @Test func listenerPortInUse() throws {
             let hosts = try TwoHosts()
             defer { hosts.close() }

@@ -60,6 +60,11 @@ netcon_lwip_limits netcon_lwip_get_limits(void);
    runs inline instead of deadlocking on a second lock. */
 int netcon_lwip_core_held(void);
 
+/* Whether the calling thread is lwIP's tcpip thread: there NetStack code only runs inside lwIP's own
+   processing (a callback, a timer), where changes that abort other pcbs — removing a netif, changing its
+   addresses — could free the pcb lwIP is working on. */
+int netcon_lwip_on_tcpip_thread(void);
+
 /* Whether the calling thread is inside a driver callback: a netif's linkoutput or its multicast filter
    hook. lwIP is in the middle of sending there, so nothing may call back into lwIP (not even inline on the
    thread that holds the core); Stack.withCoreLock traps on it. */
@@ -111,6 +116,10 @@ err_t netcon_lwip_netif_add(netcon_lwip_netif *n);
    loopback frame naming the netif, and refuses further input. The memory stays until the frames already
    queued for the tcpip thread and a scheduled loopback poll have run past it. */
 void netcon_lwip_netif_remove(netcon_lwip_netif *n);
+
+/* On the tcpip thread, inside lwIP's processing (core held): clears the callbacks and refuses input now, and
+   leaves netcon_lwip_netif_remove to a zero timeout, after the processing this call is part of. */
+void netcon_lwip_netif_remove_soon(netcon_lwip_netif *n);
 
 /* Any thread, no lock: gives back the owner reference from netcon_lwip_netif_new. */
 void netcon_lwip_netif_release(netcon_lwip_netif *n);
