@@ -4,7 +4,6 @@ import ZeroTier
 
 extension Address: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
-    public static var defaultValueDescription: String { "10 hex digits" }
 }
 
 struct PeerPing: ParsableCommand {

@@ -6,5 +6,4 @@ extension NetworkID: ExpressibleByArgument {
         self.init(argument)
     }
 
-    public static var defaultValueDescription: String { "16 hex digits" }
 }

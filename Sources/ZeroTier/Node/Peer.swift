@@ -5,6 +5,8 @@ final class Peer {
     let identity: Identity
     /// The 48-byte key both sides derive from their C25519 keys; packets to and from this peer use it.
     let key: SecretBytes
+    /// AES-GMAC-SIV keys for suite-3 packets, derived from `key` on first use.
+    lazy var aesKeys = AESGMACSIVKeys(peerKey: key)
     var isRoot: Bool
     private(set) var paths: [Path] = []
     var remoteVersion: RemoteVersion?
