@@ -194,7 +194,7 @@ complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options 
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon peer" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon peer" -eq 1' -fa 'ping' -d 'Send a ZeroTier ECHO to a node and show the round trip and whether it went direct or via a root.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon peer ping" home' -l 'home' -d 'The node\'s home directory.' -rfa '(__netcon_complete_directories)'
-complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon peer ping" c count' -l 'count' -s 'c' -d 'How many ECHOs to send.' -rfka ''
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon peer ping" c count' -l 'count' -s 'c' -d 'How many echoes to send.' -rfka ''
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon peer ping" version' -l 'version' -d 'Show the version.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon peer ping" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon identity" version' -l 'version' -d 'Show the version.'

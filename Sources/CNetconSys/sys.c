@@ -68,19 +68,26 @@ int netcon_accept_nonblocking(int fd) {
 
 enum { batch_limit = 64 };
 
+/* Points each mmsghdr at its datagram: the whole buffer and room for any address when receiving,
+   the used bytes and the given address when sending. */
+static void describe_batch(netcon_datagram *datagrams, unsigned int count, struct mmsghdr *headers,
+                           struct iovec *vectors, int receiving) {
+    memset(headers, 0, sizeof(struct mmsghdr) * count);
+    for (unsigned int i = 0; i < count; i++) {
+        vectors[i].iov_base = datagrams[i].data;
+        vectors[i].iov_len = receiving ? datagrams[i].capacity : datagrams[i].length;
+        headers[i].msg_hdr.msg_iov = &vectors[i];
+        headers[i].msg_hdr.msg_iovlen = 1;
+        headers[i].msg_hdr.msg_name = &datagrams[i].address;
+        headers[i].msg_hdr.msg_namelen = receiving ? sizeof(struct sockaddr_storage) : datagrams[i].address_length;
+    }
+}
+
 int netcon_receive_batch(int fd, netcon_datagram *datagrams, unsigned int count) {
     if (count > batch_limit) count = batch_limit;
     struct mmsghdr headers[batch_limit];
     struct iovec vectors[batch_limit];
-    memset(headers, 0, sizeof(struct mmsghdr) * count);
-    for (unsigned int i = 0; i < count; i++) {
-        vectors[i].iov_base = datagrams[i].data;
-        vectors[i].iov_len = datagrams[i].capacity;
-        headers[i].msg_hdr.msg_iov = &vectors[i];
-        headers[i].msg_hdr.msg_iovlen = 1;
-        headers[i].msg_hdr.msg_name = &datagrams[i].address;
-        headers[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_storage);
-    }
+    describe_batch(datagrams, count, headers, vectors, 1);
     int received;
     do { received = recvmmsg(fd, headers, count, MSG_DONTWAIT, NULL); } while (received < 0 && errno == EINTR);
     if (received < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
@@ -95,15 +102,7 @@ int netcon_send_batch(int fd, netcon_datagram *datagrams, unsigned int count) {
     if (count > batch_limit) count = batch_limit;
     struct mmsghdr headers[batch_limit];
     struct iovec vectors[batch_limit];
-    memset(headers, 0, sizeof(struct mmsghdr) * count);
-    for (unsigned int i = 0; i < count; i++) {
-        vectors[i].iov_base = datagrams[i].data;
-        vectors[i].iov_len = datagrams[i].length;
-        headers[i].msg_hdr.msg_iov = &vectors[i];
-        headers[i].msg_hdr.msg_iovlen = 1;
-        headers[i].msg_hdr.msg_name = &datagrams[i].address;
-        headers[i].msg_hdr.msg_namelen = datagrams[i].address_length;
-    }
+    describe_batch(datagrams, count, headers, vectors, 0);
     int sent;
     do { sent = sendmmsg(fd, headers, count, MSG_DONTWAIT); } while (sent < 0 && errno == EINTR);
     return sent;

@@ -18,16 +18,11 @@ struct PeerPing: ParsableCommand {
     @Argument(help: "The node's ZeroTier address (10 hex digits).")
     var address: Address
 
-    @Option(name: .shortAndLong, help: "How many ECHOs to send.")
-    var count = 1
-
-    func validate() throws {
-        guard (1...100).contains(count) else { throw ValidationError("--count must be between 1 and 100") }
-    }
+    @OptionGroup var countOption: CountOption
 
     func run() throws {
         let control = NodeControl(home: homeOptions.resolved)
-        for _ in 0..<count {
+        for _ in 0..<countOption.count {
             let result = try control.ping(address)
             print("reply from \(result.peer): \(result.roundTripMilliseconds) ms, \(result.direct ? "direct" : "relayed by a root")")
         }

@@ -12,16 +12,11 @@ struct Ping: ParsableCommand {
     @Argument(help: "An IPv4 or IPv6 address on one of the node's networks.")
     var address: String
 
-    @Option(name: .shortAndLong, help: "How many echoes to send.")
-    var count = 1
-
-    func validate() throws {
-        guard (1...100).contains(count) else { throw ValidationError("--count must be between 1 and 100") }
-    }
+    @OptionGroup var countOption: CountOption
 
     func run() throws {
         let control = NodeControl(home: homeOptions.resolved)
-        for _ in 0..<count {
+        for _ in 0..<countOption.count {
             let microseconds = try control.ipPing(address)
             print("reply from \(address): \(Double(microseconds) / 1000) ms")
         }
