@@ -24,7 +24,7 @@ public struct NetworkConfigRequestMetadata: Hashable, Sendable {
         static let authToken = "a"
     }
 
-    /// The vendor number of ZeroTier, Inc.'s software.
+    /// The vendor number ZeroTier One reports for itself.
     public static let zeroTierVendor: UInt64 = 1
     /// The rules engine ZeroTier 1.14 implements.
     public static let currentRulesEngineRevision: UInt64 = 1
