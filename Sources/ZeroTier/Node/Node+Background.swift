@@ -18,7 +18,12 @@ extension Node {
         expectedReplies = expectedReplies.filter { now - $0.value.sent < NodeTiming.replyWindow }
         lastIntroduction = lastIntroduction.filter { now - $0.value < NodeTiming.uniteInterval }
         pendingMulticast.removeAll { $0.expires <= now }
-        subscriptions.expire(now: now)
+        // Rebuilding the subscription table is the costliest background step and entries live 10 minutes:
+        // sweeping every 10 s is plenty.
+        if now - lastSubscriptionSweep >= 10_000 {
+            subscriptions.expire(now: now)
+            lastSubscriptionSweep = now
+        }
         if now - lastGroupAnnouncement >= Self.groupAnnouncementInterval { announceAllGroups(now: now) }
         forgetIdlePeers(now: now)
         var next = now + NodeTiming.tick

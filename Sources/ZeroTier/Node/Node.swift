@@ -18,6 +18,7 @@ public final class Node {
     var expectedReplies: [UInt64: (verb: Verb, sent: Int64)] = [:]
     var lastIntroduction: [PeerPair: Int64] = [:]
     var subscriptions = MulticastSubscriptions()
+    var lastSubscriptionSweep: Int64 = 0
     /// Our own multicast groups per network, announced to the roots with MULTICAST_LIKE.
     var localGroups: [NetworkID: Set<MulticastGroup>] = [:]
     var lastGroupAnnouncement: Int64 = 0
