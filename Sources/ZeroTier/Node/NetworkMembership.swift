@@ -7,7 +7,6 @@ final class NetworkMembership {
     var configBytes: [UInt8]?
     var state: NetworkState = .requestingConfiguration
     var lastRequest: Int64 = 0
-    var lastConfigReceived: Int64 = 0
     var assembler: NetworkConfigAssembler?
     /// Certificates of membership other members presented (private networks only accept their frames).
     var certificates: [Address: CertificateOfMembership] = [:]

@@ -91,7 +91,6 @@ extension Node {
         membership.config = answer.config
         membership.configBytes = answer.dictionary
         membership.state = .ok
-        membership.lastConfigReceived = now
         if changed { outputs.append(.networkConfigured(membership.id, answer.config, dictionary: answer.dictionary)) }
     }
 

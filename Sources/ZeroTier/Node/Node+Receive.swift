@@ -90,8 +90,6 @@ extension Node {
                 // A new direct path: confirm it with a HELLO before trusting it (ZeroTier does the same).
                 sendHello(to: peer, at: endpoint, now: now)
             }
-        } else {
-            peer.lastRelayedReceive = now
         }
         return dispatch(verb, plain, peer: peer, from: endpoint, now: now)
     }

@@ -12,8 +12,6 @@ final class Peer {
     var remoteVersion: RemoteVersion?
     var lastReceive: Int64 = 0
     var lastHelloSent: Int64 = 0
-    /// When this peer was last heard from through a relay (so we keep trying for a direct path).
-    var lastRelayedReceive: Int64 = 0
 
     init(identity: Identity, key: SecretBytes, isRoot: Bool) {
         self.identity = identity
