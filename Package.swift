@@ -42,6 +42,7 @@ let package = Package(
                 "ZeroTier",
                 "NetStack",
                 "ControlPlane",
+                "NetconRPC",
                 "CNetconSys",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -75,6 +76,9 @@ let package = Package(
             linkerSettings: [.linkedLibrary("lwip")]
         ),
         .target(name: "CNetconSys"),
+        // The typed face of the RPC the intercept library speaks; CNetconRPC holds the one header both compile.
+        .target(name: "NetconRPC", dependencies: ["CNetconRPC"]),
+        .target(name: "CNetconRPC"),
         // `make fuzz` builds this with libFuzzer (see Sources/NetconFuzz/FuzzEntry.swift); an ordinary build is
         // a tool that replays inputs: `NetconFuzz FILE|DIR…`.
         .executableTarget(
@@ -94,6 +98,10 @@ let package = Package(
             name: "RuntimeTests",
             dependencies: ["Runtime", "ControlPlane", "NetStack"],
             swiftSettings: lwipHeaders
+        ),
+        .testTarget(
+            name: "NetconRPCTests",
+            dependencies: ["NetconRPC"]
         ),
         .testTarget(
             name: "NetStackTests",
