@@ -110,7 +110,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NetconCLITests",
-            dependencies: ["ControlPlane", "ZeroTier"]
+            dependencies: ["ControlPlane", "ZeroTier", "NetconRPC", "CNetconSys"]
         ),
     ]
 )

@@ -1,3 +1,4 @@
+import CNetconSys
 import Foundation
 import Testing
 

@@ -8,6 +8,7 @@
 #include <sys/un.h>
 #include <sys/file.h>
 #include <signal.h>
+#include <stdint.h>
 
 /* struct ucred needs _GNU_SOURCE, which Swift's Glibc module does not define: read SO_PEERCRED here.
    Returns 0 and fills uid/pid, or -1 with errno set. */
@@ -20,8 +21,28 @@ int netcon_block_signals(const int *signals, int count, sigset_t *out_set);
    can connect (umask around bind), then listens. Returns the fd or -1 with errno set. */
 int netcon_unix_listen(const char *path, mode_t mode, int backlog);
 
+/* netcon_unix_listen for another socket type (the RPC socket is SOCK_SEQPACKET). */
+int netcon_unix_listen_type(const char *path, int type, mode_t mode, int backlog);
+
+/* netcon_unix_connect for another socket type. */
+int netcon_unix_connect_type(const char *path, int type);
+
 /* Connects an AF_UNIX stream socket (blocking, close-on-exec). Returns the fd or -1 with errno set. */
 int netcon_unix_connect(const char *path);
+
+/* An AF_UNIX socketpair, both ends close-on-exec (SOCK_CLOEXEC is an enum-backed macro in Swift). */
+int netcon_socketpair(int type, int fds[2]);
+
+/* The inode of a socket descriptor: how the node and the intercept library name a virtual socket. */
+int netcon_socket_inode(int fd, uint64_t *inode);
+
+/* Sends one message, with `descriptor` attached by SCM_RIGHTS when >= 0 (the CMSG macros are not
+   importable). Never blocks, never raises SIGPIPE. Returns bytes sent or -1 with errno set. */
+ssize_t netcon_send_descriptor(int fd, const void *bytes, size_t length, int descriptor);
+
+/* Receives one message and the first descriptor attached to it (close-on-exec; others are closed);
+   *descriptor is -1 when none came. Returns bytes received or -1 with errno set. */
+ssize_t netcon_receive_descriptor(int fd, void *bytes, size_t capacity, int *descriptor);
 
 /* accept4 is declared only under _GNU_SOURCE: accept a connection as non-blocking and close-on-exec. */
 int netcon_accept_nonblocking(int fd);

@@ -64,11 +64,25 @@ public struct Daemon {
         }
         let socket = try UDPSocket(port: options.port)
         defer { socket.close() }
-        let node = try NodeService(identity: identity, home: home, planet: planet, socket: socket, loop: loop, logger: logger)
+        let networks = VirtualNetworks()
+        let node = try NodeService(identity: identity, home: home, planet: planet, socket: socket, loop: loop, networks: networks,
+                                   logger: logger)
         let control = try ControlServer(path: home.controlSocket, loop: loop, logger: logger, handler: node.handle)
         defer { control.close() }
         try node.start()
         defer { node.stop() }
+
+        // Programs' sockets are served on their own thread (created after the signals were blocked).
+        let bridgeThread = try BridgeThread()
+        let bridge = SocketBridge(loop: bridgeThread.loop, networks: networks, logger: logger)
+        let rpc = try RPCServer(path: home.rpcSocket, loop: bridgeThread.loop, bridge: bridge, logger: logger)
+        bridgeThread.start()
+        defer {
+            bridgeThread.stop {
+                rpc.close()
+                bridge.closeAll()
+            }
+        }
 
         do {
             try loop.register(signals.fd, for: .readable) { _ in

@@ -24,13 +24,17 @@ final class NodeService {
     private var wasOnline = false
     /// The user-space stack of each configured network.
     private var ports: [NetworkID: NetworkPort] = [:]
+    /// What the socket bridge sees of the ports.
+    private let networks: VirtualNetworks
     private var lastCacheSave: Int64 = 0
 
     static let pingTimeoutMilliseconds: Int64 = 5_000
     static let cacheSaveInterval: Int64 = 30_000
 
-    init(identity: Identity, home: NodeHome, planet: World, socket: UDPSocket, loop: EventLoop, logger: Logger) throws(NetconError) {
+    init(identity: Identity, home: NodeHome, planet: World, socket: UDPSocket, loop: EventLoop, networks: VirtualNetworks,
+         logger: Logger) throws(NetconError) {
         self.identity = identity
+        self.networks = networks
         self.home = home
         self.socket = socket
         self.loop = loop
@@ -64,7 +68,10 @@ final class NodeService {
     }
 
     func stop() {
-        for port in ports.values { port.close() }
+        for (network, port) in ports {
+            networks.remove(network)
+            port.close()
+        }
         ports.removeAll()
         saveCache(now: wallClockMilliseconds())
         if let backgroundTimer { loop.cancel(backgroundTimer) }
@@ -130,6 +137,7 @@ final class NodeService {
             case let .networkStateChanged(network, state):
                 logger.warning("controller refused the network", metadata: ["network.id": "\(network)", "state": "\(state.rawValue)"])
                 try? joined.forgetConfig(network)
+                networks.remove(network)
                 ports[network]?.revoke()
             case let .planetUpdated(world):
                 logger.info("a root sent a newer planet", metadata: ["planet.timestamp": "\(world.timestamp)"])
@@ -178,6 +186,7 @@ final class NodeService {
         if let ipv4 = port.apply(config), case .v4(let value) = ipv4.ip {
             node.subscribe(MulticastGroup.arp(for: value), on: network, now: now)
         }
+        networks.update(network, interface: port.interface, config: config)
     }
 
     private func saveCache(now: Int64) {
@@ -206,6 +215,7 @@ final class NodeService {
             case .leave(let network):
                 let wasJoined = try joined.leave(network) || node.networks.contains(network)
                 node.leave(network)
+                networks.remove(network)
                 ports.removeValue(forKey: network)?.close()
                 if wasJoined { logger.info("left network", metadata: ["network.id": "\(network)"]) }
                 reply(.left(network, wasJoined: wasJoined))

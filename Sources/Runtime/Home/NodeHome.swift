@@ -43,6 +43,8 @@ public struct NodeHome: Sendable, Equatable {
     public var networksDirectory: String { path + "/networks.d" }
     public var lockFile: String { path + "/netcon.lock" }
     public var controlSocket: String { path + "/control.sock" }
+    /// Where programs under `netcon exec` reach the node (the intercept library's RPC).
+    public var rpcSocket: String { path + "/rpc.sock" }
 
     /// Creates the home (0700) and its subdirectories if missing, and checks it is a usable directory.
     public func prepare() throws(NetconError) {

@@ -1,0 +1,183 @@
+import CNetconSys
+import Glibc
+import Logging
+import NetconRPC
+import NetStack
+import SystemPackage
+
+/// Serves the intercept library's requests: creates virtual sockets on lwIP and hands their program ends
+/// over. Everything here runs on the bridge thread; the sockets' own data paths are in the *Bridge types.
+final class SocketBridge: @unchecked Sendable {
+    // @unchecked: confined to the bridge thread; lwIP-side code reaches it only through `loop.execute`.
+    typealias Reply = (RPCReply, OwnedDescriptor?) -> Void
+
+    private let loop: EventLoop
+    private let networks: VirtualNetworks
+    private let logger: Logger
+    private let scratch = ScratchBuffer()
+    private var sockets: [UInt64: VirtualSocket] = [:]
+    /// What DESCRIBE reports for sockets that ended with an error (a refused connect's SO_ERROR), kept a
+    /// while after the node closed its end.
+    private var endings: [UInt64: Int32] = [:]
+
+    static let endingMemoryMilliseconds: Int64 = 60_000
+
+    init(loop: EventLoop, networks: VirtualNetworks, logger: Logger) {
+        self.loop = loop
+        self.networks = networks
+        self.logger = logger
+        Stack.start()
+    }
+
+    var socketCount: Int { sockets.count }
+
+    func handle(_ request: RPCRequest, reply: @escaping Reply) {
+        switch request {
+        case .routes:
+            reply(RPCReply(operation: request.operation, routes: networks.routes), nil)
+        case let .tcpConnect(remote, domain, options):
+            connect(request, to: remote, domain: domain, options: options, reply: reply)
+        case let .tcpListen(local, domain, _, listenHost, v6Only):
+            listen(request, on: local, domain: domain, listenHost: listenHost, v6Only: v6Only, reply: reply)
+        case let .udpBind(local, domain, v6Only):
+            bindUDP(request, on: local, domain: domain, v6Only: v6Only, reply: reply)
+        case let .udpConnect(inode, remote):
+            guard let udp = sockets[inode] as? UDPBridge else {
+                reply(.failure(request, errno: ENOENT), nil)
+                return
+            }
+            udp.connect(to: remote)
+            udp.describe { reply($0, nil) }
+        case let .describe(inode):
+            if let socket = sockets[inode] {
+                socket.describe { reply($0, nil) }
+            } else if let error = endings[inode] {
+                reply(RPCReply(operation: request.operation, error: error, kind: .tcpConnection, inode: inode), nil)
+            } else {
+                reply(.failure(request, errno: ENOENT), nil)
+            }
+        case let .setOption(inode, option, value):
+            guard let stream = sockets[inode] as? TCPStreamBridge else {
+                reply(.failure(request, errno: sockets[inode] == nil ? ENOENT : EOPNOTSUPP), nil)
+                return
+            }
+            stream.setOption(option, value: value)
+            reply(RPCReply(operation: request.operation, inode: inode), nil)
+        }
+    }
+
+    private func connect(_ request: RPCRequest, to remote: RPCEndpoint, domain: RPCDomain, options: RPCRequest.ConnectOptions,
+                         reply: @escaping Reply) {
+        guard let address = remote.address, networks.interface(toward: address.engineAddress) != nil else {
+            reply(.failure(request, errno: ENETUNREACH), nil)
+            return
+        }
+        let pair: SocketPair
+        do {
+            pair = try SocketPair(type: CInt(SOCK_STREAM.rawValue))
+        } catch {
+            reply(.failure(request, errno: error.rawValue), nil)
+            return
+        }
+        let stream = TCPStreamBridge(pair: pair, domain: domain, state: .connecting, remote: remote, loop: loop,
+                                     scratch: scratch, onFinished: { [unowned self] in ended($0, error: $1) })
+        sockets[pair.inode] = stream
+        let answer = SendableBox(reply)
+        let program = pair.program
+        let nonBlocking = options.nonBlocking
+        let noDelay = options.noDelay
+        do {
+            try TCPConnection.connect(to: address.stackAddress, port: remote.port, handlers: stream.handlers) { [loop] result in
+                switch result {
+                case .success(let connection):
+                    if noDelay { connection.setNoDelay(true) }
+                    stream.established(connection)
+                    if !nonBlocking {
+                        loop.execute { answer.value(stream.description(error: 0).replying(to: request), program) }
+                    }
+                case .failure(let error):
+                    stream.connectFailed(error)
+                    if !nonBlocking {
+                        loop.execute { answer.value(.failure(request, errno: error.errno), nil) }
+                    }
+                }
+            }
+        } catch {
+            sockets[pair.inode] = nil
+            reply(.failure(request, errno: error.errno), nil)
+            return
+        }
+        if nonBlocking {
+            reply(stream.description(error: 0, connecting: true).replying(to: request), program)
+        }
+    }
+
+    private func listen(_ request: RPCRequest, on local: RPCEndpoint, domain: RPCDomain, listenHost: Bool, v6Only: Bool,
+                        reply: @escaping Reply) {
+        if let address = local.address, !networks.isLocal(address.engineAddress) {
+            reply(.failure(request, errno: EADDRNOTAVAIL), nil)
+            return
+        }
+        do {
+            let pair = try SocketPair(type: CInt(SOCK_SEQPACKET.rawValue))
+            let listener = try TCPListenerBridge(
+                local: local, domain: domain, v6Only: v6Only, listenHost: listenHost, loop: loop, scratch: scratch,
+                adopt: { [unowned self] stream in sockets[stream.inode] = stream },
+                onFinished: { [unowned self] in ended($0, error: $1) }, pair: pair)
+            try listener.start()
+            sockets[pair.inode] = listener
+            var answer = RPCReply(operation: request.operation, kind: .tcpListener, domain: domain, inode: pair.inode, local: listener.local)
+            answer.operation = request.operation
+            reply(answer, pair.program)
+        } catch let error as NetStackError {
+            reply(.failure(request, errno: error.errno), nil)
+        } catch let error as Errno {
+            reply(.failure(request, errno: error.rawValue), nil)
+        } catch {
+            reply(.failure(request, errno: EIO), nil)
+        }
+    }
+
+    private func bindUDP(_ request: RPCRequest, on local: RPCEndpoint, domain: RPCDomain, v6Only: Bool, reply: @escaping Reply) {
+        if let address = local.address, !networks.isLocal(address.engineAddress) {
+            reply(.failure(request, errno: EADDRNOTAVAIL), nil)
+            return
+        }
+        do {
+            let pair = try SocketPair(type: CInt(SOCK_SEQPACKET.rawValue))
+            let udp = try UDPBridge(local: local, domain: domain, v6Only: v6Only, pair: pair, loop: loop, scratch: scratch,
+                                    networks: networks, onFinished: { [unowned self] in ended($0, error: $1) })
+            try udp.start()
+            sockets[pair.inode] = udp
+            reply(RPCReply(operation: request.operation, kind: .udp, domain: domain, inode: pair.inode, local: udp.local), pair.program)
+        } catch let error as NetStackError {
+            reply(.failure(request, errno: error.errno), nil)
+        } catch let error as Errno {
+            reply(.failure(request, errno: error.rawValue), nil)
+        } catch {
+            reply(.failure(request, errno: EIO), nil)
+        }
+    }
+
+    /// Bridge thread: a socket's node end is closed.
+    private func ended(_ inode: UInt64, error: Int32) {
+        sockets[inode] = nil
+        guard error != 0 else { return }
+        endings[inode] = error
+        loop.schedule(afterMilliseconds: Self.endingMemoryMilliseconds) { [weak self] in self?.endings[inode] = nil }
+    }
+
+    func closeAll() {
+        for socket in sockets.values { socket.close() }
+        sockets.removeAll()
+    }
+}
+
+extension RPCReply {
+    /// The same description, as the answer to `request`.
+    func replying(to request: RPCRequest) -> RPCReply {
+        var reply = self
+        reply.operation = request.operation
+        return reply
+    }
+}

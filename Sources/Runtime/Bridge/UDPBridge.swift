@@ -1,0 +1,110 @@
+import CNetconSys
+import Glibc
+import NetconRPC
+import NetStack
+import SystemPackage
+
+/// A virtual UDP socket: lwIP's datagrams go to the program's SEQPACKET end with their source in front
+/// (bare once connected), and the program's datagrams to lwIP. A datagram the program's buffer cannot take
+/// is dropped, as a full kernel socket buffer drops it.
+final class UDPBridge: VirtualSocket, @unchecked Sendable {
+    let inode: UInt64
+    let domain: RPCDomain
+    let local: RPCEndpoint
+    private let fd: OwnedDescriptor
+    private let socket: NetStack.UDPSocket
+    private let loop: EventLoop
+    private let scratch: ScratchBuffer
+    private let networks: VirtualNetworks
+    private let onFinished: @Sendable (UInt64, Int32) -> Void
+    /// Core lock: the connected peer, whose datagrams alone are delivered, without a header.
+    private var peer: RPCEndpoint?
+    private var isGone = false
+
+    init(local: RPCEndpoint, domain: RPCDomain, v6Only: Bool, pair: SocketPair, loop: EventLoop, scratch: ScratchBuffer,
+         networks: VirtualNetworks, onFinished: @escaping @Sendable (UInt64, Int32) -> Void) throws(NetStackError) {
+        inode = pair.inode
+        fd = pair.node
+        self.domain = domain
+        self.loop = loop
+        self.scratch = scratch
+        self.networks = networks
+        self.onFinished = onFinished
+        let address: NetStack.IPAddress? = local.address?.stackAddress
+            ?? (domain == .inet ? .v4(.any) : v6Only ? .v6(.any) : nil)
+        socket = try NetStack.UDPSocket(address: address, port: local.port)
+        self.local = RPCEndpoint(address: local.address, port: socket.localPort)
+        let destination = pair.node.rawValue
+        socket.setReceiveHandler { [unowned self] datagram in deliver(datagram, to: destination) }
+    }
+
+    /// Bridge thread, once the program has its end.
+    func start() throws(Errno) {
+        try loop.register(fd.rawValue, for: .readable) { [self] events in
+            if events.rawValue & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+                close()
+                onFinished(inode, 0)
+                return
+            }
+            forwardFromProgram()
+        }
+    }
+
+    /// lwIP's tcpip thread, core held.
+    private func deliver(_ datagram: NetStack.UDPSocket.Datagram, to destination: CInt) {
+        let source = RPCEndpoint(datagram.source)
+        let flags = netcon_msg_nosignal | Int32(MSG_DONTWAIT)
+        if let peer {
+            guard source == peer else { return }
+            _ = datagram.payload.withUnsafeBytes { send(destination, $0.baseAddress, $0.count, flags) }
+        } else {
+            let message = RPCDatagramHeader(peer: source).bytes + datagram.payload
+            _ = message.withUnsafeBytes { send(destination, $0.baseAddress, $0.count, flags) }
+        }
+    }
+
+    private func forwardFromProgram() {
+        let connectedPeer = Stack.withCoreLock { peer }
+        for _ in 0..<64 {
+            let count = recv(fd.rawValue, scratch.bytes.baseAddress, scratch.bytes.count, Int32(MSG_DONTWAIT))
+            if count < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            let message = UnsafeRawBufferPointer(rebasing: scratch.bytes[0..<count])
+            let destination: RPCEndpoint
+            let payload: UnsafeRawBufferPointer
+            if let connectedPeer {
+                destination = connectedPeer
+                payload = message
+            } else {
+                guard let header = try? RPCDatagramHeader(prefixOf: message) else { continue }
+                destination = header.peer
+                payload = UnsafeRawBufferPointer(rebasing: message[RPCDatagramHeader.size...])
+            }
+            guard let address = destination.address,
+                  networks.interface(toward: address.engineAddress) != nil || networks.isLocal(address.engineAddress)
+            else { continue }
+            _ = try? socket.send(payload, to: address.stackAddress, port: destination.port)
+        }
+    }
+
+    /// `remote` nil disconnects.
+    func connect(to remote: RPCEndpoint?) {
+        Stack.withCoreLock { peer = remote }
+    }
+
+    func describe(_ reply: @escaping (RPCReply) -> Void) {
+        let remote = Stack.withCoreLock { peer }
+        reply(RPCReply(operation: RPCRequest.describe(inode: inode).operation, kind: .udp, domain: domain, inode: inode,
+                       local: local, remote: remote, connected: remote != nil))
+    }
+
+    func close() {
+        guard !isGone else { return }
+        isGone = true
+        socket.close()
+        loop.unregister(fd.rawValue)
+        fd.close()
+    }
+}
