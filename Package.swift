@@ -43,6 +43,7 @@ let package = Package(
                 "NetStack",
                 "ControlPlane",
                 "NetconRPC",
+                "CNetconRPC",
                 "CNetconSys",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),

@@ -16,6 +16,19 @@ public enum RPCAddress: Hashable, Sendable, CustomStringConvertible {
         self = .v6(bytes, scope: scope)
     }
 
+    /// Either textual form, as inet_pton reads it.
+    public init?(text: String) {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 {
+            self = .v4(withUnsafeBytes(of: v4) { Array($0) })
+        } else if inet_pton(AF_INET6, text, &v6) == 1 {
+            self = .v6(withUnsafeBytes(of: v6) { Array($0) }, scope: 0)
+        } else {
+            return nil
+        }
+    }
+
     public var family: CInt {
         switch self {
         case .v4: AF_INET

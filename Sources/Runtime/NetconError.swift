@@ -20,6 +20,8 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
     case peerUnreachable(String)
     case notFound(String)
     case networkNotReady(String)
+    case programNotFound(String)
+    case programNotExecutable(String, reason: String)
 
     public var exitStatus: Int32 {
         switch self {
@@ -29,6 +31,8 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
         case .peerUnreachable: 68  // EX_NOHOST
         case .notFound: 67  // EX_NOUSER
         case .networkNotReady: 62
+        case .programNotFound: 127  // as a shell reports it
+        case .programNotExecutable: 126
         case .defaultPlanetForbidden: 78  // EX_CONFIG
         case .homeUnusable, .noIdentity: 66  // EX_NOINPUT
         case .notYetAvailable: 69  // EX_UNAVAILABLE
@@ -62,6 +66,8 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
         case let .peerUnreachable(why): why
         case let .notFound(what): what
         case let .networkNotReady(why): why
+        case let .programNotFound(program): "\(program): command not found"
+        case let .programNotExecutable(program, reason): "cannot run \(program): \(reason)"
         }
     }
 }

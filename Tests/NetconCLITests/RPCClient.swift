@@ -53,17 +53,3 @@ func writeAll(_ fd: CInt, _ bytes: [UInt8]) -> Bool {
     }
     return true
 }
-
-extension RPCAddress {
-    init?(text: String) {
-        var v4 = in_addr()
-        var v6 = in6_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 {
-            self = .v4(withUnsafeBytes(of: v4) { Array($0) })
-        } else if inet_pton(AF_INET6, text, &v6) == 1 {
-            self = .v6(withUnsafeBytes(of: v6) { Array($0) }, scope: 0)
-        } else {
-            return nil
-        }
-    }
-}

@@ -12,11 +12,15 @@ public struct Daemon {
         public var port: UInt16
         /// False in tests and CI (NETCON_FORBID_DEFAULT_PLANET): a home without a planet file refuses to start.
         public var allowDefaultPlanet: Bool
+        /// False when the node runs inside `netcon exec`, whose supervisor owns the process's signals and
+        /// stops the node with a `DaemonStopper`.
+        public var handlesSignals: Bool
 
-        public init(home: NodeHome, port: UInt16, allowDefaultPlanet: Bool) {
+        public init(home: NodeHome, port: UInt16, allowDefaultPlanet: Bool, handlesSignals: Bool = true) {
             self.home = home
             self.port = port
             self.allowDefaultPlanet = allowDefaultPlanet
+            self.handlesSignals = handlesSignals
         }
     }
 
@@ -26,10 +30,12 @@ public struct Daemon {
     let options: Options
     let logger: Logger
     let announce: Announce
+    let stopper: DaemonStopper?
 
-    public init(options: Options, logger: Logger, announce: @escaping Announce) {
+    public init(options: Options, logger: Logger, stopper: DaemonStopper? = nil, announce: @escaping Announce) {
         self.options = options
         self.logger = logger
+        self.stopper = stopper
         self.announce = announce
     }
 
@@ -41,11 +47,13 @@ public struct Daemon {
         defer { lock.release() }
 
         // Signals become events on the loop; block them before any other thread exists.
-        let signals: SignalSource
-        do {
-            signals = try SignalSource([SIGINT, SIGTERM, SIGHUP])
-        } catch {
-            throw .io(path: "signalfd", errno: error)
+        var signals: SignalSource?
+        if options.handlesSignals {
+            do {
+                signals = try SignalSource([SIGINT, SIGTERM, SIGHUP])
+            } catch {
+                throw .io(path: "signalfd", errno: error)
+            }
         }
 
         let planet = try PlanetStore(home: home).load(allowDefault: options.allowDefaultPlanet)
@@ -84,20 +92,23 @@ public struct Daemon {
             }
         }
 
-        do {
-            try loop.register(signals.fd, for: .readable) { _ in
-                for signal in signals.drain() {
-                    if signal == SIGHUP {
-                        logger.info("SIGHUP: nothing to reload")
-                        continue
+        if let signals {
+            do {
+                try loop.register(signals.fd, for: .readable) { _ in
+                    for signal in signals.drain() {
+                        if signal == SIGHUP {
+                            logger.info("SIGHUP: nothing to reload")
+                            continue
+                        }
+                        logger.info("stopping", metadata: ["signal": "\(signal)"])
+                        loop.stop()
                     }
-                    logger.info("stopping", metadata: ["signal": "\(signal)"])
-                    loop.stop()
                 }
+            } catch {
+                throw .io(path: "signalfd", errno: error)
             }
-        } catch {
-            throw .io(path: "signalfd", errno: error)
         }
+        stopper?.attach(loop)
 
         logger.info("node started", metadata: [
             "address": "\(identity.address)", "udp.port": "\(socket.port)", "home": "\(home.path)",

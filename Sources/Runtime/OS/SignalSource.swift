@@ -16,13 +16,24 @@ public final class SignalSource {
 
     public var fd: CInt { descriptor.rawValue }
 
+    public struct Arrival: Sendable {
+        public var signal: CInt
+        /// The kernel raised it (a terminal's Ctrl-C, a child's SIGCHLD) rather than another process's kill().
+        public var fromKernel: Bool
+    }
+
     /// The signals that arrived since the last call.
-    public func drain() -> [CInt] {
-        var received = [CInt]()
+    public func drain() -> [CInt] { drainArrivals().map(\.signal) }
+
+    public func drainArrivals() -> [Arrival] {
+        var received = [Arrival]()
         var info = signalfd_siginfo()
         while read(descriptor.rawValue, &info, MemoryLayout<signalfd_siginfo>.size) == MemoryLayout<signalfd_siginfo>.size {
-            received.append(CInt(info.ssi_signo))
+            received.append(Arrival(signal: CInt(info.ssi_signo), fromKernel: info.ssi_code == Self.raisedByKernel))
         }
         return received
     }
+
+    /// SI_KERNEL: how the tty driver's signals are marked (a process's kill() is SI_USER).
+    private static let raisedByKernel: Int32 = 0x80
 }

@@ -50,6 +50,9 @@ public struct Selftest {
             && record("network config and IP assignment", world.networkConfig)
             && record("ping between members' stacks (IPv4)", { () throws(SelftestFailure) -> String in try world.ping(family: 4) })
             && record("ping between members' stacks (IPv6)", { () throws(SelftestFailure) -> String in try world.ping(family: 6) })
+            && record("TCP transfer with checksum (IPv4)", { () throws(SelftestFailure) -> String in try world.tcpTransfer(family: 4) })
+            && record("TCP over IPv6", { () throws(SelftestFailure) -> String in try world.tcpTransfer(family: 6, bytes: 1 << 20) })
+            && record("UDP with source addresses", world.udpExchange)
             && record("clean shutdown", world.shutDown)
         return SelftestReport(checks: checks)
     }

@@ -13,7 +13,7 @@ final class SelftestWorld: @unchecked Sendable {
     private var identities: [String: Address] = [:]
     private var network: NetworkID?
     /// Bob's addresses on the selftest network (IPv4 first, then rfc4193).
-    private var bobAddresses: [String] = []
+    private(set) var bobAddresses: [String] = []
     static let names = ["root", "alice", "bob"]
 
     init(executable: String) throws(SelftestFailure) {
