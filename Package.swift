@@ -86,10 +86,12 @@ let package = Package(
             name: "NetconFuzz",
             dependencies: ["ZeroTier"]
         ),
-        // `make bench`: packet armor throughput next to libsodium's raw primitives, in release mode.
+        // `make bench`: packet armor next to libsodium's raw primitives, and TCP between two nodes next to
+        // lwIP alone, in release mode.
         .executableTarget(
             name: "NetconBench",
-            dependencies: ["ZeroTier", "CSodium"]
+            dependencies: ["ZeroTier", "CSodium", "NetStack", "NetconRPC", "CNetconSys"],
+            swiftSettings: lwipHeaders
         ),
         .testTarget(
             name: "ZeroTierTests",
