@@ -18,7 +18,8 @@ help:
 	@echo "make check-generated  fail if completions/ or man/ differ from the command definitions"
 	@echo "make fuzz             fuzz the packet, message and world parsers and the engine (FUZZ_SECONDS=60)"
 	@echo "make fuzz-replay      run the fuzz target on FILES (crash inputs or a corpus directory)"
-	@echo "make bench            packet armor throughput next to raw libsodium (release build)"
+	@echo "make bench            packet armor next to raw libsodium, then TCP: two nodes next to lwIP alone (release)"
+	@echo "make bench-tcp        only the TCP part (BENCH_MIB=256 per transfer)"
 
 deps:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -86,8 +87,9 @@ FUZZ_ARTIFACTS ?= $(FUZZ_SCRATCH)/artifacts/
 FUZZ_OPTIONS   := -max_total_time=$(FUZZ_SECONDS) -max_len=10240 -timeout=30 -detect_leaks=0 -print_final_stats=1
 REPLAY_SCRATCH := .build-fuzz
 BENCH_SCRATCH  := .build-bench
+BENCH_MIB      ?= 256
 
-.PHONY: fuzz fuzz-replay bench
+.PHONY: fuzz fuzz-replay bench bench-tcp bench-build
 
 fuzz: deps
 	$(SWIFT) build --scratch-path $(FUZZ_SCRATCH) --product NetconFuzz $(FUZZ_FLAGS)
@@ -101,6 +103,14 @@ fuzz-replay: deps
 	$(SWIFT) build --scratch-path $(REPLAY_SCRATCH) --product NetconFuzz
 	$(REPLAY_SCRATCH)/debug/NetconFuzz $(FILES)
 
-bench: deps
+# The TCP part starts the release `netcon` built beside NetconBench (root + 2 members on 127.0.0.1, a private
+# planet, NETCON_FORBID_DEFAULT_PLANET=1) and removes everything when done, interrupted or past its deadline.
+bench-build: deps
+	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) --product netcon
 	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) --product NetconBench
-	$(BENCH_SCRATCH)/release/NetconBench
+
+bench: bench-build
+	$(BENCH_SCRATCH)/release/NetconBench --mib $(BENCH_MIB)
+
+bench-tcp: bench-build
+	$(BENCH_SCRATCH)/release/NetconBench tcp --mib $(BENCH_MIB)

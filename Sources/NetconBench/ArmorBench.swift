@@ -1,7 +1,7 @@
 import CSodium
 import ZeroTier
 
-// `make bench`: how close PacketArmor (Salsa20/12-Poly1305, suite 1) comes to the libsodium work it cannot
+// Part one of `make bench`: how close PacketArmor (Salsa20/12-Poly1305, suite 1) comes to the libsodium work it cannot
 // avoid, measured in the same run (rounds interleaved) so machine noise hits both alike. Speed is measured
 // here, never in tests.
 //
@@ -86,7 +86,7 @@ func formatted(_ value: Double, digits: Int) -> String {
     return "\(whole / Int(scale)).\(String(repeating: "0", count: digits - fraction.count))\(fraction)"
 }
 
-func main() {
+func armorBench() {
     precondition(netcon_sodium_ready() == 0, "libsodium failed to initialise")
     let packetLength = 1400, rounds = 7, roundSeconds = 0.5
 
@@ -122,4 +122,3 @@ func main() {
           + "raw libsodium: \(formatted(rawBest, digits: 1)) MB/s; ratio \(formatted(armorBest / rawBest, digits: 2))")
 }
 
-main()

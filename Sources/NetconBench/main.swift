@@ -1,0 +1,116 @@
+import Glibc
+import Synchronization
+
+// `make bench`: speed is measured here, never in tests. Two parts, in release mode:
+//   armor  PacketArmor next to the raw libsodium calls it needs (ArmorBench.swift)
+//   tcp    TCP between two lwIP interfaces in this process (StackBench.swift) next to TCP between two
+//          `netcon run` members on 127.0.0.1 (NodesBench.swift), and their ratio
+// Usage: NetconBench [armor|tcp] [--mib N] [--rounds N] [--netcon PATH]
+
+/// The world the signal watcher and the deadline tear down before exiting.
+let activeWorld = Mutex<BenchWorld?>(nil)
+
+func tearDownAndExit(_ status: CInt) -> Never {
+    activeWorld.withLock { world in
+        world?.tearDown()
+        world = nil
+    }
+    _exit(status)
+}
+
+/// SIGINT/SIGTERM/SIGHUP go to one watcher thread (blocked everywhere else: this runs before any other thread
+/// exists), which cleans up and exits 130; past `deadlineSeconds` another thread does the same with status 1.
+func installGuards(deadlineSeconds: Int) {
+    signal(SIGPIPE, SIG_IGN)
+    var set = sigset_t()
+    sigemptyset(&set)
+    for number in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, number) }
+    pthread_sigmask(SIG_BLOCK, &set, nil)
+    var watcher = pthread_t()
+    pthread_create(&watcher, nil, { _ in
+        var set = sigset_t()
+        sigemptyset(&set)
+        for number in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, number) }
+        var received: CInt = 0
+        sigwait(&set, &received)
+        tearDownAndExit(130)
+    }, nil)
+    pthread_detach(watcher)
+    var timer = pthread_t()
+    let seconds = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+    seconds.initialize(to: deadlineSeconds)
+    pthread_create(&timer, nil, { context in
+        sleep(UInt32(context!.assumingMemoryBound(to: Int.self).pointee))
+        printError("NetconBench: gave up after the deadline; children stopped, homes removed")
+        tearDownAndExit(1)
+    }, seconds)
+    pthread_detach(timer)
+}
+
+func printError(_ line: String) {
+    let bytes = Array((line + "\n").utf8)
+    _ = write(2, bytes, bytes.count)
+}
+
+/// The `netcon` built next to this executable.
+func siblingNetcon() -> String {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+    let path = count > 0 ? String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) : "./NetconBench"
+    return String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) + "/netcon"
+}
+
+func tcpBench(mebibytes: Int, rounds: Int, executable: String) throws {
+    let total = mebibytes << 20
+    print("TCP, \(mebibytes) MiB per transfer, best of \(rounds):")
+
+    let stacks = try BackToBackStacks()
+    var raw = 0.0
+    for round in 0..<rounds { raw = max(raw, try stacks.transfer(bytes: total, port: 5001 + UInt16(round))) }
+    stacks.close()
+    print("  lwIP alone, two interfaces in one process:         \(formatted(raw, digits: 1)) MB/s")
+
+    guard access(executable, X_OK) == 0 else { throw BenchFailure("no netcon executable at \(executable) (use --netcon PATH)") }
+    let world = try BenchWorld(executable: executable)
+    activeWorld.withLock { $0 = world }
+    defer { activeWorld.withLock { $0?.tearDown(); $0 = nil } }
+    let addresses = try world.start()
+    let transfer = try NodeTransfer(world: world, addresses: addresses)
+    defer { close(transfer.listener) }
+    _ = try transfer.run(bytes: 16 << 20)  // warm-up: ARP, windows, caches
+    var nodes = 0.0
+    for _ in 0..<rounds { nodes = max(nodes, try transfer.run(bytes: total)) }
+    print("  two netcon nodes on 127.0.0.1, m1 → m2 via the RPC: \(formatted(nodes, digits: 1)) MB/s")
+    print("  ratio nodes/lwIP: \(formatted(nodes / raw, digits: 2))")
+}
+
+func main() {
+    var parts = Set(["armor", "tcp"])
+    var mebibytes = 256, rounds = 3
+    var executable = siblingNetcon()
+    var arguments = CommandLine.arguments.dropFirst()
+    while let argument = arguments.popFirst() {
+        switch argument {
+        case "armor", "tcp": parts = [argument]
+        case "--mib": mebibytes = arguments.popFirst().flatMap { Int($0) }.map { max(1, $0) } ?? mebibytes
+        case "--rounds": rounds = arguments.popFirst().flatMap { Int($0) }.map { max(1, $0) } ?? rounds
+        case "--netcon": executable = arguments.popFirst() ?? executable
+        default:
+            printError("usage: NetconBench [armor|tcp] [--mib N] [--rounds N] [--netcon PATH]")
+            exit(64)
+        }
+    }
+    // Generous: setting up the world takes seconds, a transfer at 10 MB/s would take 26 s for 256 MiB.
+    installGuards(deadlineSeconds: 120 + mebibytes * (rounds + 1) / 5)
+    if parts.contains("armor") { armorBench() }
+    if parts.contains("tcp") {
+        do {
+            try tcpBench(mebibytes: mebibytes, rounds: rounds, executable: executable)
+        } catch {
+            printError("NetconBench: \(error)")
+            tearDownAndExit(1)
+        }
+    }
+}
+
+main()
