@@ -1,0 +1,25 @@
+#ifndef NETCON_PRELOAD_CONFIG_H
+#define NETCON_PRELOAD_CONFIG_H
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The variables a child must get back when a program execs it with an environment that lacks them. */
+#define NETCON_CONFIG_MAX_INHERITED 5
+
+/* What the environment said when the library was loaded (netcon exec sets it). */
+struct netcon_config {
+    const char *rpc_socket; /* NULL: no node; nothing is virtual */
+    bool isolate;
+    bool listen_host;
+    bool debug;
+    const char *library_path; /* this library's own file, for LD_PRELOAD in children; NULL if unknown */
+    const char *inherited[NETCON_CONFIG_MAX_INHERITED]; /* "NETCON_…=value" */
+    size_t inherited_count;
+};
+
+extern struct netcon_config netcon_config;
+
+/* Called once by netcon_init(). */
+void netcon_config_load(void);
+
+#endif

@@ -1,0 +1,22 @@
+#ifndef NETCON_PRELOAD_DATAGRAM_H
+#define NETCON_PRELOAD_DATAGRAM_H
+/* The header that precedes each datagram on an unconnected virtual UDP descriptor (pure functions). */
+#include <stddef.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include "netcon_rpc.h"
+
+void netcon_datagram_pack(netcon_rpc_datagram_header *header, const netcon_rpc_address *peer);
+
+/* 0, or -EPROTO when the header names no IP endpoint. */
+int netcon_datagram_unpack(const netcon_rpc_datagram_header *header, netcon_rpc_address *peer);
+
+/* out[0] = the header, out[1...] = the payload vectors (no copy). out has room for count + 1 entries. */
+void netcon_datagram_vectors(struct iovec *out, netcon_rpc_datagram_header *header, const struct iovec *payload,
+                             size_t count);
+
+/* The payload length of a message of `received` bytes, header included (-EPROTO when shorter than a header). */
+ssize_t netcon_datagram_payload_length(ssize_t received);
+
+#endif

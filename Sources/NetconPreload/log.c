@@ -1,0 +1,38 @@
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+static void netcon_write_line(char *line, int length, size_t capacity) {
+    if (length < 0) return;
+    if ((size_t)length >= capacity - 1) length = (int)capacity - 2;
+    line[length++] = '\n';
+    ssize_t ignored = write(STDERR_FILENO, line, (size_t)length);
+    (void)ignored;
+}
+
+void netcon_debug(const char *format, ...) {
+    if (!netcon_config.debug) return;
+    char line[512];
+    int prefix = snprintf(line, sizeof line, "netcon[%d]: ", (int)getpid());
+    va_list arguments;
+    va_start(arguments, format);
+    int body = vsnprintf(line + prefix, sizeof line - (size_t)prefix, format, arguments);
+    va_end(arguments);
+    netcon_write_line(line, body < 0 ? prefix : prefix + body, sizeof line);
+}
+
+static atomic_flag netcon_warned = ATOMIC_FLAG_INIT;
+
+void netcon_warn_unreachable(const char *path, int error) {
+    if (atomic_flag_test_and_set(&netcon_warned)) return;
+    char line[512], reason[128];
+    const char *text = strerror_r(error, reason, sizeof reason);
+    netcon_write_line(line, snprintf(line, sizeof line, "netcon: cannot reach the node at %s: %s", path, text),
+                      sizeof line);
+}

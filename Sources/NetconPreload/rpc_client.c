@@ -1,0 +1,124 @@
+#include "rpc_client.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "real.h"
+
+netcon_rpc_request netcon_rpc_request_for(uint32_t op) {
+    netcon_rpc_request request;
+    memset(&request, 0, sizeof request);
+    request.magic = NETCON_RPC_MAGIC;
+    request.op = op;
+    return request;
+}
+
+static int netcon_rpc_open(const char *path, int timeout_seconds) {
+    struct sockaddr_un address;
+    memset(&address, 0, sizeof address);
+    address.sun_family = AF_UNIX;
+    size_t length = strlen(path);
+    if (length >= sizeof address.sun_path) return -ENAMETOOLONG;
+    memcpy(address.sun_path, path, length);
+
+    struct stat status;
+    if (lstat(path, &status) != 0) return -errno;
+    if (!S_ISSOCK(status.st_mode)) return -ENOTSOCK;
+    if (status.st_uid != getuid()) return -EACCES;
+
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    struct timeval send_timeout = {NETCON_RPC_TIMEOUT_SECONDS, 0}, receive_timeout = {timeout_seconds, 0};
+    NETCON_REAL(setsockopt)(fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
+    NETCON_REAL(setsockopt)(fd, SOL_SOCKET, SO_RCVTIMEO, &receive_timeout, sizeof receive_timeout);
+    int result;
+    do {
+        result = NETCON_REAL(connect)(fd, (const struct sockaddr *)&address,
+                                      (socklen_t)(offsetof(struct sockaddr_un, sun_path) + length + 1));
+    } while (result != 0 && errno == EINTR);
+    if (result != 0) {
+        int error = errno;
+        close(fd);
+        return -error;
+    }
+    /* The path was checked above; the peer's credentials close the window between lstat and connect. */
+    struct ucred peer;
+    socklen_t peer_length = sizeof peer;
+    if (NETCON_REAL(getsockopt)(fd, SOL_SOCKET, SO_PEERCRED, &peer, &peer_length) != 0 || peer.uid != getuid()) {
+        close(fd);
+        return -EACCES;
+    }
+    return fd;
+}
+
+static int netcon_rpc_exchange(int connection, const netcon_rpc_request *request, netcon_rpc_reply *reply, int *fd) {
+    ssize_t sent;
+    do {
+        sent = NETCON_REAL(send)(connection, request, sizeof *request, MSG_NOSIGNAL);
+    } while (sent < 0 && errno == EINTR);
+    if (sent < 0) return errno == EAGAIN ? -ETIMEDOUT : -errno;
+    if (sent != (ssize_t)sizeof *request) return -EPROTO;
+
+    /* Room for more descriptors than the contract allows, so that extra ones can be closed, not leaked. */
+    union {
+        char buffer[CMSG_SPACE(sizeof(int) * 4)];
+        struct cmsghdr align;
+    } control;
+    struct iovec vector = {reply, sizeof *reply};
+    struct msghdr message = {.msg_iov = &vector, .msg_iovlen = 1, .msg_control = control.buffer,
+                             .msg_controllen = sizeof control.buffer};
+    ssize_t received;
+    do {
+        received = NETCON_REAL(recvmsg)(connection, &message, MSG_CMSG_CLOEXEC);
+    } while (received < 0 && errno == EINTR);
+    if (received < 0) return errno == EAGAIN ? -ETIMEDOUT : -errno;
+
+    for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header != NULL; header = CMSG_NXTHDR(&message, header)) {
+        if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
+        size_t count = (header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        int descriptors[4];
+        memcpy(descriptors, CMSG_DATA(header), count * sizeof(int));
+        for (size_t i = 0; i < count; i++) {
+            if (*fd < 0) *fd = descriptors[i];
+            else close(descriptors[i]);
+        }
+    }
+    if (received < (ssize_t)offsetof(netcon_rpc_reply, routes) || reply->magic != NETCON_RPC_MAGIC ||
+        reply->op != request->op || reply->route_count > NETCON_RPC_MAX_ROUTES ||
+        (size_t)received < offsetof(netcon_rpc_reply, routes) + reply->route_count * sizeof(netcon_rpc_route))
+        return -EPROTO;
+    return 0;
+}
+
+int netcon_rpc_call(const netcon_rpc_request *request, netcon_rpc_reply *reply, int *fd, int timeout_seconds) {
+    *fd = -1;
+    memset(reply, 0, sizeof *reply);
+    const char *path = netcon_config.rpc_socket;
+    if (path == NULL) return -ENOENT;
+    int result = netcon_rpc_open(path, timeout_seconds);
+    if (result >= 0) {
+        int connection = result;
+        result = netcon_rpc_exchange(connection, request, reply, fd);
+        close(connection);
+    }
+    if (result < 0) {
+        if (*fd >= 0) close(*fd);
+        *fd = -1;
+        netcon_debug("rpc op %u failed: %s", (unsigned)request->op, strerror(-result));
+        netcon_warn_unreachable(path, -result);
+        return result;
+    }
+    if (reply->error != 0 && *fd >= 0) {
+        close(*fd);
+        *fd = -1;
+    }
+    return 0;
+}

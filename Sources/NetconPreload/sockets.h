@@ -1,0 +1,36 @@
+#ifndef NETCON_PRELOAD_SOCKETS_H
+#define NETCON_PRELOAD_SOCKETS_H
+/* The process's sockets: from a descriptor to what the library knows about the socket behind it. */
+#include <stdbool.h>
+
+#include "socket_table.h"
+
+enum netcon_fd_class {
+    NETCON_FD_OTHER = 0,   /* not a socket (or fstat failed) */
+    NETCON_FD_KERNEL = 1,  /* a socket of the host's kernel; entry->domain/type/protocol set */
+    NETCON_FD_VIRTUAL = 2, /* a descriptor the node handed over */
+};
+
+/* One fstat and a table lookup. A socket seen for the first time is classified once (its SO_DOMAIN; an unnamed
+   AF_UNIX socket this process did not create is asked about with DESCRIBE, which recognises virtual sockets
+   inherited through exec or received from another process) and remembered. */
+enum netcon_fd_class netcon_socket_find(int fd, struct netcon_socket *entry);
+
+/* A kernel AF_INET/AF_INET6 TCP or UDP socket: the only kind the library ever takes over. */
+bool netcon_socket_is_candidate(const struct netcon_socket *entry);
+
+void netcon_socket_remember(const struct netcon_socket *entry);
+void netcon_socket_forget(uint64_t inode);
+
+/* Puts the node's descriptor `received` in place of the program's `fd` (dup3), keeping fd's FD_CLOEXEC and
+   O_NONBLOCK, closes `received`, forgets the replaced socket and stores *entry under the new inode.
+   Returns 0 or -errno (received is closed either way). */
+int netcon_socket_adopt(int fd, int received, struct netcon_socket *entry);
+
+/* DESCRIBE: refreshes a virtual entry (waits while a TCP connection is still connecting). */
+int netcon_socket_describe(struct netcon_socket *entry);
+
+/* pthread_atfork handlers for the table and the routes cache, installed once by netcon_init(). */
+void netcon_sockets_install_fork_handlers(void);
+
+#endif
