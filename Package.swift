@@ -45,6 +45,7 @@ let package = Package(
                 "NetconRPC",
                 "CNetconRPC",
                 "CNetconSys",
+                "PreloadImage",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -77,6 +78,22 @@ let package = Package(
             linkerSettings: [.linkedLibrary("lwip")]
         ),
         .target(name: "CNetconSys"),
+        // The LD_PRELOAD library (Sources/NetconPreload, C) compiled by the plugin and embedded as generated Swift.
+        .target(
+            name: "PreloadImage",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            plugins: ["EmbedPreloadLibrary"]
+        ),
+        .plugin(
+            name: "EmbedPreloadLibrary",
+            capability: .buildTool(),
+            dependencies: ["PreloadEmbedder"]
+        ),
+        .executableTarget(
+            name: "PreloadEmbedder",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Plugins/PreloadEmbedder"
+        ),
         // The typed face of the RPC the intercept library speaks; CNetconRPC holds the one header both compile.
         .target(name: "NetconRPC", dependencies: ["CNetconRPC"]),
         .target(name: "CNetconRPC"),
@@ -110,6 +127,11 @@ let package = Package(
             name: "NetStackTests",
             dependencies: ["NetStack"],
             swiftSettings: lwipHeaders
+        ),
+        .testTarget(
+            name: "PreloadTests",
+            dependencies: ["Runtime", "PreloadImage"],
+            exclude: ["Programs"]
         ),
         .testTarget(
             name: "NetconCLITests",

@@ -1,0 +1,50 @@
+import Foundation
+import PackagePlugin
+
+/// Compiles the intercept library (Sources/NetconPreload, C) with the system C compiler and embeds the result
+/// in the target it is applied to (PreloadImage) as generated Swift, so a plain `swift build` produces a
+/// `netcon` binary that carries its own LD_PRELOAD library.
+@main
+struct EmbedPreloadLibrary: BuildToolPlugin {
+    func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
+        let root = context.package.directoryURL
+        let sourceDirectory = root.appending(path: "Sources/NetconPreload")
+        let includeDirectory = root.appending(path: "Sources/CNetconRPC/include")
+        let names = try FileManager.default.contentsOfDirectory(atPath: sourceDirectory.path).sorted()
+        let sources = names.filter { $0.hasSuffix(".c") }.map { sourceDirectory.appending(path: $0) }
+        let headers = names.filter { $0.hasSuffix(".h") }.map { sourceDirectory.appending(path: $0) }
+        guard !sources.isEmpty else { throw PluginError("no C sources in \(sourceDirectory.path)") }
+
+        let output = context.pluginWorkDirectoryURL.appending(path: "PreloadImageData.swift")
+        let library = context.pluginWorkDirectoryURL.appending(path: "libnetcon-preload.so")
+        let compiler = try Self.findCompiler()
+        return [
+            .buildCommand(
+                displayName: "Compiling and embedding the netcon preload library",
+                executable: try context.tool(named: "PreloadEmbedder").url,
+                arguments: [compiler, includeDirectory.path, library.path, output.path] + sources.map(\.path),
+                inputFiles: sources + headers + [includeDirectory.appending(path: "netcon_rpc.h")],
+                outputFiles: [output]
+            )
+        ]
+    }
+
+    /// `$CC` when it names an executable, else the first of cc, gcc, clang on PATH (then /usr/bin).
+    static func findCompiler() throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        let fileManager = FileManager.default
+        if let cc = environment["CC"], cc.hasPrefix("/"), fileManager.isExecutableFile(atPath: cc) { return cc }
+        let path = (environment["PATH"] ?? "").split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin"]
+        for name in ["cc", "gcc", "clang"] {
+            for directory in path where fileManager.isExecutableFile(atPath: directory + "/" + name) {
+                return directory + "/" + name
+            }
+        }
+        throw PluginError("no C compiler (cc, gcc or clang) found on PATH to build the netcon preload library; install gcc")
+    }
+}
+
+struct PluginError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
