@@ -134,9 +134,11 @@ static long netcon_setsockopt_rpc(const struct netcon_socket *entry, int option,
     int received;
     int result = netcon_rpc_call(&request, &reply, &received, NETCON_RPC_TIMEOUT_SECONDS);
     if (received >= 0) close(received);
-    if (result < 0) return result;
-    /* Listeners remember the option for getsockopt whether or not the node applies it to them. */
-    if (reply.error != 0 && entry->kind == NETCON_RPC_KIND_TCP_CONNECTION) return -reply.error;
+    /* Best effort: these options tune a connection that works without them, and a process that cannot reach
+       the node (nginx's workers after setuid) must not see its connections fail for it. Listeners remember
+       the option for getsockopt whether or not the node applies it to them. */
+    if (result < 0) return 0;
+    if (reply.error != 0 && reply.error != ENOENT && entry->kind == NETCON_RPC_KIND_TCP_CONNECTION) return -reply.error;
     return 0;
 }
 
