@@ -65,6 +65,18 @@ final class BenchWorld: @unchecked Sendable {
         return assigned
     }
 
+    /// CPU seconds (user + system) the daemon `name` has used so far.
+    func cpuSeconds(_ name: String) -> Double {
+        guard let pid = children.withLock({ $0.pids[name] }),
+              let stat = try? readFile("/proc/\(pid)/stat") else { return 0 }
+        // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+        let text = String(decoding: stat, as: UTF8.self)
+        guard let close = text.lastIndex(of: ")") else { return 0 }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(CInt(_SC_CLK_TCK)))
+    }
+
     /// SIGTERM to every child, SIGKILL to those still running after 5 s; then the homes go. Idempotent.
     func tearDown() {
         let pids = children.withLock { state -> [pid_t] in
@@ -124,7 +136,8 @@ final class BenchWorld: @unchecked Sendable {
         }
         let text = String(decoding: output, as: UTF8.self)
         guard status == 0 else {
-            throw BenchFailure("netcon \(arguments.joined(separator: " ")) failed with status \((status >> 8) & 0xff) (see \(base)/commands.log): \(text)")
+            let log = String(decoding: (try? readFile("\(base)/commands.log")) ?? [], as: UTF8.self)
+            throw BenchFailure("netcon \(arguments.joined(separator: " ")) failed with status \((status >> 8) & 0xff): \(text)\(log.suffix(400))")
         }
         let lines = text.split(separator: "\n")
         return (text, lines.last.map(String.init) ?? "")

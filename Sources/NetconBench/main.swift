@@ -15,6 +15,7 @@ func tearDownAndExit(_ status: CInt) -> Never {
         world?.tearDown()
         world = nil
     }
+    fflush(nil)
     _exit(status)
 }
 
@@ -48,6 +49,7 @@ func installGuards(deadlineSeconds: Int) {
 }
 
 func printError(_ line: String) {
+    fflush(nil)
     let bytes = Array((line + "\n").utf8)
     _ = write(2, bytes, bytes.count)
 }
@@ -78,9 +80,15 @@ func tcpBench(mebibytes: Int, rounds: Int, executable: String) throws {
     let transfer = try NodeTransfer(world: world, addresses: addresses)
     defer { close(transfer.listener) }
     _ = try transfer.run(bytes: 16 << 20)  // warm-up: ARP, windows, caches
+    // CPU per MiB is steadier than MB/s on a machine shared with other work.
+    let cpuBefore = (world.cpuSeconds("m1"), world.cpuSeconds("m2"))
     var nodes = 0.0
     for _ in 0..<rounds { nodes = max(nodes, try transfer.run(bytes: total)) }
-    print("  two netcon nodes on 127.0.0.1, m1 → m2 via the RPC: \(formatted(nodes, digits: 1)) MB/s")
+    let moved = Double(rounds * mebibytes)
+    let sender = (world.cpuSeconds("m1") - cpuBefore.0) * 1000 / moved
+    let receiver = (world.cpuSeconds("m2") - cpuBefore.1) * 1000 / moved
+    print("  two netcon nodes on 127.0.0.1, m1 → m2 via the RPC: \(formatted(nodes, digits: 1)) MB/s "
+          + "(daemon CPU per MiB: m1 \(formatted(sender, digits: 1)) ms, m2 \(formatted(receiver, digits: 1)) ms)")
     print("  ratio nodes/lwIP: \(formatted(nodes / raw, digits: 2))")
 }
 
