@@ -1,0 +1,122 @@
+import CNetconRPC
+import ControlPlane
+import Glibc
+import Logging
+import ZeroTier
+
+/// `netcon exec`: finds (or embeds) the node, waits for its networks, then runs the program with the
+/// intercept library, so the program's sockets on those networks are served by the node's stacks.
+public struct ExecSession {
+    public struct Options: Sendable {
+        public var home: NodeHome
+        /// Networks the program needs (already joined, or joined now with `join`).
+        public var networks: [NetworkID]
+        public var join: [NetworkID]
+        public var isolate: Bool
+        public var listenHost: Bool
+        public var timeoutSeconds: Int
+        /// UDP port of a node started inside this process (0: any free port).
+        public var port: UInt16
+        public var allowDefaultPlanet: Bool
+        public var command: [String]
+
+        public init(home: NodeHome, networks: [NetworkID], join: [NetworkID], isolate: Bool, listenHost: Bool, timeoutSeconds: Int,
+                    port: UInt16, allowDefaultPlanet: Bool, command: [String]) {
+            self.home = home
+            self.networks = networks
+            self.join = join
+            self.isolate = isolate
+            self.listenHost = listenHost
+            self.timeoutSeconds = timeoutSeconds
+            self.port = port
+            self.allowDefaultPlanet = allowDefaultPlanet
+            self.command = command
+        }
+    }
+
+    let options: Options
+    let logger: Logger
+    /// Lines for the person running netcon exec (stderr: stdout belongs to the program).
+    let progress: @Sendable (String) -> Void
+
+    public init(options: Options, logger: Logger, progress: @escaping @Sendable (String) -> Void) {
+        self.options = options
+        self.logger = logger
+        self.progress = progress
+    }
+
+    /// Runs the program to its end and returns the exit status netcon should exit with.
+    public func run() throws(NetconError) -> Int32 {
+        // First, before any thread exists: the program's signals are ours to pass on.
+        let supervisor = try ProgramSupervisor()
+        let library = try PreloadLibrary.install()
+        let control = NodeControl(home: options.home)
+
+        var embedded: EmbeddedNode?
+        if try !control.status().running {
+            try options.home.prepare()
+            progress("netcon: no node runs for \(options.home.path); starting one inside this process")
+            embedded = EmbeddedNode(
+                options: Daemon.Options(home: options.home, port: options.port, allowDefaultPlanet: options.allowDefaultPlanet),
+                logger: logger, announce: { [progress] in progress("netcon: " + $0) })
+            try waitForEmbeddedNode(embedded!, control: control)
+        }
+        defer { embedded?.stop() }
+
+        let networks = try readyNetworks(control)
+        progress("netcon: " + networks.map { "\($0.id) \($0.assignedAddresses.joined(separator: " "))" }.joined(separator: "; "))
+        return try supervisor.run(options.command, environment: environment(library: library.path))
+    }
+
+    private func waitForEmbeddedNode(_ node: EmbeddedNode, control: NodeControl) throws(NetconError) {
+        // Generating a first identity takes seconds; the deadline is generous.
+        let deadline = monotonicMilliseconds() + 120_000
+        while monotonicMilliseconds() < deadline {
+            if let failure = node.failure { throw failure }
+            if node.hasStopped { break }
+            if (try? control.status().running) == true { return }
+            usleep(50_000)
+        }
+        throw .daemonNotRunning(home: options.home.path)
+    }
+
+    /// Joins what was asked, then waits until every network the program needs has its addresses.
+    private func readyNetworks(_ control: NodeControl) throws(NetconError) -> [NetworkStatus] {
+        for network in options.join { _ = try control.join(network) }
+        var wanted = options.networks + options.join.filter { !options.networks.contains($0) }
+        if wanted.isEmpty { wanted = try control.status().networks.map(\.id) }
+        guard !wanted.isEmpty else {
+            throw .networkNotReady("\(options.home.path) has joined no network: use --join NWID (or `netcon join`)")
+        }
+        let joined = Set(try control.status().networks.map(\.id))
+        for network in wanted where !joined.contains(network) {
+            throw .networkNotReady("\(network) is not joined by \(options.home.path): use --join \(network)")
+        }
+        var ready: [NetworkStatus] = []
+        for network in wanted {
+            ready.append(try control.waitUntilReady(network, timeoutSeconds: options.timeoutSeconds) { [progress] current in
+                progress("netcon: \(current.id) \(current.state.rawValue)")
+            })
+        }
+        return ready
+    }
+
+    /// The program's environment: the library preloaded (before any the user had), and where the node is.
+    private func environment(library: String) -> [String: String] {
+        var environment: [String: String] = [:]
+        var cursor = environ
+        while let entry = cursor.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                environment[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            cursor += 1
+        }
+        let inherited = environment["LD_PRELOAD", default: ""]
+        environment["LD_PRELOAD"] = inherited.isEmpty ? library : library + ":" + inherited
+        environment[NETCON_RPC_SOCKET_ENV] = options.home.rpcSocket
+        environment[NETCON_RPC_ISOLATE_ENV] = options.isolate ? "1" : nil
+        environment[NETCON_RPC_LISTEN_HOST_ENV] = options.listenHost ? "1" : nil
+        return environment
+    }
+}
