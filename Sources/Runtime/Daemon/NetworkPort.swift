@@ -1,12 +1,16 @@
 import Logging
 import NetStack
+import Synchronization
 import ZeroTier
 
 /// One joined network's virtual Ethernet port: an lwIP interface whose frames go to and come from the
 /// ZeroTier engine. This is the only place where the engine and the stack meet.
 ///
-/// Threads: lwIP hands outgoing frames over on its tcpip thread; they are queued onto the event loop,
-/// which owns the engine. Incoming frames are given to lwIP from the event loop (lwIP takes its core lock).
+/// Threads: lwIP outputs frames (and multicast group changes) on whatever thread holds its core, usually its
+/// tcpip thread; that thread only appends them to the port's `Outbox`. The event loop owns the engine: it
+/// takes everything queued at once, hands it to the engine in order, then flushes once, so a burst of
+/// frames costs one wakeup and one sendmmsg. Incoming frames are given to lwIP from the event loop (lwIP
+/// takes its core lock).
 final class NetworkPort {
     let network: NetworkID
     let interface: NetworkInterface
@@ -14,11 +18,15 @@ final class NetworkPort {
     private var appliedIPv4: IPPrefix?
     private var appliedIPv6: Set<IPPrefix> = []
 
-    /// - Parameter send: called on the event loop with each frame lwIP sends (destination, source, ethertype,
-    ///   payload) and the multicast ADI ZeroTier addresses it with (the target IPv4 for ARP requests).
+    /// - Parameters:
+    ///   - send: called on the event loop with each frame lwIP sent (destination, source, ethertype, payload)
+    ///     and the multicast ADI ZeroTier addresses it with (the target IPv4 for ARP requests).
+    ///   - subscribe: called on the event loop, in order with the frames, when lwIP joins or leaves a group.
+    ///   - flush: called on the event loop after each batch of `send`/`subscribe` calls.
     init(network: NetworkID, mac: MAC, mtu: Int, loop: EventLoop, logger: Logger,
          send: @escaping (_ frame: EthernetFrame, _ adi: UInt32) -> Void,
-         subscribe: @escaping (_ group: MulticastGroup, _ joined: Bool) -> Void) throws(NetconError) {
+         subscribe: @escaping (_ group: MulticastGroup, _ joined: Bool) -> Void,
+         flush: @escaping () -> Void) throws(NetconError) {
         self.network = network
         self.logger = logger
         do {
@@ -26,18 +34,15 @@ final class NetworkPort {
         } catch {
             throw .invalidArgument("cannot create the stack for \(network): \(error)")
         }
-        let forward = SendableBox(send)
-        let join = SendableBox(subscribe)
+        let outbox = Outbox(loop: loop, send: send, subscribe: subscribe, flush: flush)
         interface.onOutput = { bytes in
             guard let frame = EthernetFrame(bytes) else { return }
-            loop.execute { forward.value(frame, frame.multicastADI) }
+            outbox.append(.frame(frame))
         }
         interface.onMulticastChange = { change in
-            loop.execute {
-                switch change {
-                case .joined(let mac): join.value(MulticastGroup(mac: MAC(rawValue: mac.rawValue)!, adi: 0), true)
-                case .left(let mac): join.value(MulticastGroup(mac: MAC(rawValue: mac.rawValue)!, adi: 0), false)
-                }
+            switch change {
+            case .joined(let mac): outbox.append(.subscription(MulticastGroup(mac: MAC(rawValue: mac.rawValue)!, adi: 0), joined: true))
+            case .left(let mac): outbox.append(.subscription(MulticastGroup(mac: MAC(rawValue: mac.rawValue)!, adi: 0), joined: false))
             }
         }
     }
@@ -92,6 +97,58 @@ final class NetworkPort {
     }
 
     func close() { interface.close() }
+}
+
+/// What lwIP output and the event loop has not handed to the engine yet.
+///
+/// Threading rule: `append` runs on lwIP's side (the thread holding its core) and does nothing but queue
+/// under the lock — it never touches the engine and never blocks on the loop. Only the append that finds the
+/// queue empty wakes the loop; `drain`, on the loop, swaps the whole queue out and is the only caller of the
+/// engine closures. Unchecked Sendable: the closures are only called from `drain`, on the loop.
+private final class Outbox: @unchecked Sendable {
+    enum Item {
+        case frame(EthernetFrame)
+        case subscription(MulticastGroup, joined: Bool)
+    }
+
+    private let loop: EventLoop
+    private let send: (EthernetFrame, UInt32) -> Void
+    private let subscribe: (MulticastGroup, Bool) -> Void
+    private let flush: () -> Void
+    private let queued = Mutex<[Item]>([])
+    /// The loop's side of the swap: keeps its capacity from batch to batch (loop thread only).
+    private var taken: [Item] = []
+
+    init(loop: EventLoop, send: @escaping (EthernetFrame, UInt32) -> Void,
+         subscribe: @escaping (MulticastGroup, Bool) -> Void, flush: @escaping () -> Void) {
+        self.loop = loop
+        self.send = send
+        self.subscribe = subscribe
+        self.flush = flush
+    }
+
+    /// Any thread (lwIP's).
+    func append(_ item: Item) {
+        let wasEmpty = queued.withLock { items in
+            items.append(item)
+            return items.count == 1
+        }
+        if wasEmpty { loop.execute { self.drain() } }
+    }
+
+    /// Loop thread: everything queued so far, in order, then one flush.
+    private func drain() {
+        loop.preconditionInLoop()
+        queued.withLock { swap(&$0, &taken) }
+        for item in taken {
+            switch item {
+            case .frame(let frame): send(frame, frame.multicastADI)
+            case .subscription(let group, let joined): subscribe(group, joined)
+            }
+        }
+        taken.removeAll(keepingCapacity: true)
+        flush()
+    }
 }
 
 /// Carries a closure that is only ever called on the event loop across lwIP's thread boundary.

@@ -169,12 +169,11 @@ final class NodeService {
                         self.node.sendFrame(network: network, source: frame.source, destination: frame.destination,
                                             etherType: frame.etherType, payload: frame.payload, multicastADI: adi,
                                             now: wallClockMilliseconds())
-                        self.flushOutputs()
                     },
                     subscribe: { [unowned self] group, joined in
                         if joined { self.node.subscribe(group, on: network, now: wallClockMilliseconds()) }
-                        self.flushOutputs()
-                    }
+                    },
+                    flush: { [unowned self] in self.flushOutputs() }
                 )
             } catch {
                 logger.error("no stack for the network", metadata: ["network.id": "\(network)", "error": "\(error)"])
