@@ -19,14 +19,36 @@ struct EthernetFrame: Sendable {
 
     init?(_ bytes: [UInt8]) {
         guard bytes.count >= Self.headerLength else { return nil }
-        destination = MAC(bytes: bytes[0..<6])
-        source = MAC(bytes: bytes[6..<12])
+        destination = Self.mac(bytes, at: 0)
+        source = Self.mac(bytes, at: 6)
         etherType = UInt16(bytes[12]) << 8 | UInt16(bytes[13])
         payload = Array(bytes[Self.headerLength...])
     }
 
+    /// Built in one allocation: this runs for every frame given to the stack.
     var bytes: [UInt8] {
-        destination.bytes + source.bytes + [UInt8(etherType >> 8), UInt8(truncatingIfNeeded: etherType)] + payload
+        [UInt8](unsafeUninitializedCapacity: Self.headerLength + payload.count) { buffer, count in
+            Self.store(destination, in: buffer, at: 0)
+            Self.store(source, in: buffer, at: 6)
+            buffer[12] = UInt8(etherType >> 8)
+            buffer[13] = UInt8(truncatingIfNeeded: etherType)
+            payload.withUnsafeBufferPointer { payload in
+                _ = UnsafeMutableBufferPointer(rebasing: buffer[Self.headerLength...]).initialize(fromContentsOf: payload)
+            }
+            count = Self.headerLength + payload.count
+        }
+    }
+
+    // Per-frame MAC conversions without going through MAC's generic Collection initializer, which is not
+    // specialised across the module boundary and showed up in profiles of the two-node transfer.
+    private static func mac(_ bytes: [UInt8], at offset: Int) -> MAC {
+        var value: UInt64 = 0
+        for index in offset..<offset + 6 { value = value << 8 | UInt64(bytes[index]) }
+        return MAC(rawValue: value)!
+    }
+
+    private static func store(_ mac: MAC, in buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+        for index in 0..<6 { buffer[offset + index] = UInt8(truncatingIfNeeded: mac.rawValue >> (40 - 8 * UInt64(index))) }
     }
 
     /// ZeroTier sends broadcast ARP requests to the group (broadcast, target IPv4) so only the owner of the
