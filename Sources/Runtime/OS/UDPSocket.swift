@@ -1,3 +1,4 @@
+import CNetconSys
 import Glibc
 import SystemPackage
 import ZeroTier

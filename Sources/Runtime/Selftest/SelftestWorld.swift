@@ -1,4 +1,5 @@
 import ControlPlane
+import CNetconSys
 import Glibc
 import ZeroTier
 
