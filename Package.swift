@@ -91,7 +91,6 @@ let package = Package(
         ),
         .executableTarget(
             name: "PreloadEmbedder",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             path: "Plugins/PreloadEmbedder"
         ),
         // The typed face of the RPC the intercept library speaks; CNetconRPC holds the one header both compile.
