@@ -112,6 +112,11 @@ static long netcon_getsockopt_virtual(int fd, struct netcon_socket *entry, int l
     }
     if (level == IPPROTO_IP || level == IPPROTO_IPV6 || level == IPPROTO_UDP) {
         if (level == IPPROTO_IP && name == IP_TTL) return netcon_put_int(64, value, length);
+        if (level == IPPROTO_IP && name == IP_OPTIONS) {  /* none: sshd drops connections that carry any */
+            if (length == NULL) return -EFAULT;
+            *length = 0;
+            return 0;
+        }
         if (level == IPPROTO_IPV6 && name == IPV6_UNICAST_HOPS) return netcon_put_int(64, value, length);
         return netcon_put_int(0, value, length);
     }

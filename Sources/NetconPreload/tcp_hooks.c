@@ -99,8 +99,18 @@ static long netcon_connect(int fd, const struct sockaddr *address, socklen_t len
             if (remote.family != 0 && netcon_routes_classify(&remote) <= NETCON_ROUTE_HOST) return -ENETUNREACH;
             return netcon_udp_connect(&entry, &remote);
         }
-        case NETCON_RPC_KIND_TCP_CONNECTION:
-            return entry.connecting ? -EALREADY : -EISCONN;
+        case NETCON_RPC_KIND_TCP_CONNECTION: {
+            if (!entry.connecting) return -EISCONN;
+            /* Connecting again after poll said writable (hiredis does): the node tells the outcome once
+               the handshake ended, as the kernel would answer by then. */
+            int described = netcon_socket_describe(&entry);
+            if (described < 0) return described == -ENOENT ? -ECONNABORTED : described;
+            int error = entry.pending_error;
+            entry.pending_error = 0;
+            entry.connecting = false;
+            netcon_socket_remember(&entry);
+            return error != 0 ? -error : -EISCONN;
+        }
         default:
             return -EISCONN;
         }

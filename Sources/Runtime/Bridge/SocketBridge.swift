@@ -47,7 +47,7 @@ final class SocketBridge: @unchecked Sendable {
                 return
             }
             udp.connect(to: remote)
-            udp.describe { reply($0, nil) }
+            udp.describe { reply($0.replying(to: request), nil) }
         case let .describe(inode):
             if let socket = sockets[inode] {
                 socket.describe { reply($0, nil) }

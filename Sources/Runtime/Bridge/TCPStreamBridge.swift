@@ -37,6 +37,8 @@ final class TCPStreamBridge: VirtualSocket, @unchecked Sendable {
     private var peerFinished = false
     private var programFinished = false
     private var abortOnClose = false
+    /// The program closed its end (EPOLLHUP); its remaining bytes are still being read.
+    private var programGone = false
     /// Why lwIP ended the connection (0: orderly), once it did.
     private var endedWith: Int32?
 
@@ -119,7 +121,7 @@ final class TCPStreamBridge: VirtualSocket, @unchecked Sendable {
         guard flushToStack() else { return }
         loop.execute { [self] in
             readFromProgram()
-            updateInterest()
+            if Stack.withCoreLock({ programGone }) { closeOnceSent() } else { updateInterest() }
         }
     }
 
@@ -172,17 +174,28 @@ final class TCPStreamBridge: VirtualSocket, @unchecked Sendable {
             }
         }
         if events.contains(.readable) || events.contains(.hangup) { readFromProgram() }
-        // EPOLLHUP (not RDHUP): the program closed every copy of its end.
+        // EPOLLHUP (not RDHUP): the program closed every copy of its end. What it wrote before still goes
+        // out, read as lwIP takes it (driven by `stackWritable`, no more epoll: HUP would fire forever).
         if events.rawValue & EPOLLHUP.rawValue != 0 {
-            Stack.withCoreLock {
-                if abortOnClose { connection?.abort() } else { connection?.close() }
-                connection = nil
-                state = .finished
-            }
-            finish(0)
+            Stack.withCoreLock { programGone = true }
+            loop.unregister(fd.rawValue)
+            registered = false
+            closeOnceSent()
             return
         }
         updateInterest()
+    }
+
+    /// Bridge thread, after the program went away: once its last bytes are in lwIP, close (FIN after them).
+    private func closeOnceSent() {
+        let done = Stack.withCoreLock { () -> Bool in
+            guard programGone, programFinished || connection == nil, toStack.isEmpty else { return false }
+            if abortOnClose { connection?.abort() } else { connection?.close() }
+            connection = nil
+            state = .finished
+            return true
+        }
+        if done { finish(0) }
     }
 
     private func readFromProgram() {
@@ -200,21 +213,11 @@ final class TCPStreamBridge: VirtualSocket, @unchecked Sendable {
                     }
                 } else if count == 0 {
                     programFinished = true
-                    if abortOnClose {
-                        connection.abort()
-                        self.connection = nil
-                        state = .finished
-                    } else {
-                        try? connection.shutdown(.write)
-                    }
+                    try? connection.shutdown(.write)
                     return
                 } else {
                     if errno == EINTR { continue }
-                    if errno != EAGAIN {
-                        connection.abort()
-                        self.connection = nil
-                        state = .finished
-                    }
+                    if errno != EAGAIN { abortConnection() }
                     return
                 }
             }
@@ -248,6 +251,7 @@ final class TCPStreamBridge: VirtualSocket, @unchecked Sendable {
 
     private func updateInterest() {
         let (wanted, alive) = Stack.withCoreLock { () -> (EventLoop.Events, Bool) in
+            if programGone { return ([], false) }
             var wanted: EventLoop.Events = []
             switch state {
             case .established:

@@ -71,6 +71,13 @@ final class UDPBridge: VirtualSocket, @unchecked Sendable {
                 if errno == EINTR { continue }
                 return
             }
+            // SEQPACKET reads 0 at the end: the program closed its socket (an empty datagram reads the same
+            // and is not forwarded).
+            if count == 0 {
+                close()
+                onFinished(inode, 0)
+                return
+            }
             let message = UnsafeRawBufferPointer(rebasing: scratch.bytes[0..<count])
             let destination: RPCEndpoint
             let payload: UnsafeRawBufferPointer

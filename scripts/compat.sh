@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Compatibility suite: real programs from Debian under `netcon exec`, a server on one node and its client on
+# another, over a private world on 127.0.0.1. Each check compares payload bytes, not just exit codes.
+# Prints a table of OK/FAIL per program; exits 1 if any failed.
+# Usage: scripts/compat.sh NETCON_BINARY
+set -uo pipefail
+netcon=$(realpath "$1")
+base=$(mktemp -d "${TMPDIR:-/tmp}/netcon-compat-XXXXXX")
+chmod 755 "$base"
+export NETCON_FORBID_DEFAULT_PLANET=1
+pids=()
+results=()
+failed=0
+cleanup() {
+  for (( i=${#pids[@]}-1; i>=0; i-- )); do kill -TERM "${pids[$i]}" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [ -n "${NETCON_COMPAT_KEEP:-}" ] && echo "kept $base" || rm -rf "$base"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_for() { for _ in $(seq 1 "${2:-300}"); do eval "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
+address_of() { cut -d: -f1 "$1/identity.public"; }
+server() { "$netcon" exec --home "$base/server" "$@"; }
+client() { timeout 60 "$netcon" exec --home "$base/client" "$@"; }
+record() {  # NAME EXPECTED ACTUAL [DETAIL]
+  if [ "$2" = "$3" ]; then results+=("OK    $1"); else results+=("FAIL  $1 ${4:-}"); failed=1
+    printf 'FAIL %s\n  expected: %q\n  actual:   %q\n' "$1" "$2" "$3" >&2; fi
+}
+start_server() {  # NAME PROGRAM ARGS... (in the background, under netcon exec on the server node)
+  local name=$1; shift
+  server -- "$@" >"$base/$name.log" 2>&1 &
+  pids+=($!)
+}
+stop_server() { local pid=${pids[-1]}; kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; unset 'pids[-1]'; }
+
+# The world: root + controller, a server node and a client node (daemons), one network.
+root_port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$netcon" identity create --home "$base/root" >/dev/null
+"$netcon" planet create --root "$base/root@127.0.0.1/$root_port" -o "$base/planet" >/dev/null
+for home in root server client; do mkdir -p "$base/$home"; chmod 700 "$base/$home"; cp "$base/planet" "$base/$home/planet"; done
+for home in server client; do "$netcon" identity create --home "$base/$home" >/dev/null; done
+for home in root server client; do
+  port=0; [ $home = root ] && port=$root_port
+  "$netcon" run --home "$base/$home" --port "$port" --log-level warning >"$base/$home.node.log" 2>&1 &
+  pids+=($!)
+done
+for home in server client; do
+  wait_for "'$netcon' status --home '$base/$home' --json | grep -q '\"online\" : true'" 600 || { echo "the world did not come up"; exit 1; }
+done
+network=$("$netcon" network create --home "$base/root" --name compat --pool 10.148.0.0/24 --rfc4193)
+for home in server client; do
+  "$netcon" member authorize "$network" "$(address_of "$base/$home")" --home "$base/root" >/dev/null || { echo "cannot authorize $home"; exit 1; }
+  "$netcon" join "$network" --home "$base/$home" --timeout 30 >/dev/null || { echo "$home could not join"; exit 1; }
+done
+addresses=$("$netcon" status --home "$base/server" --json)
+ip4=$(python3 -c 'import json,sys; print(next(a.split("/")[0] for n in json.load(sys.stdin)["networks"] for a in n["assignedAddresses"] if "." in a))' <<<"$addresses")
+ip6=$(python3 -c 'import json,sys; print(next(a.split("/")[0] for n in json.load(sys.stdin)["networks"] for a in n["assignedAddresses"] if ":" in a))' <<<"$addresses")
+echo "server node: $ip4 $ip6"
+
+mkdir -p "$base/www"
+head -c 300000 /dev/urandom | base64 > "$base/www/big.txt"
+echo "hello from the virtual network" > "$base/www/index.html"
+big_sum=$(sha256sum < "$base/www/big.txt" | cut -d' ' -f1)
+
+# python3 http.server + curl (IPv4 and IPv6)
+start_server python python3 -m http.server 8000 --bind :: --directory "$base/www"
+wait_for "client -- curl -sf --max-time 2 http://$ip4:8000/index.html" 100
+record "python3 http.server + curl" "hello from the virtual network" "$(client -- curl -s http://$ip4:8000/index.html 2>/dev/null)"
+record "python3 http.server + curl (300 KB, sha256)" "$big_sum" "$(client -- curl -s http://$ip4:8000/big.txt 2>/dev/null | sha256sum | cut -d' ' -f1)"
+record "python3 http.server + curl (IPv6)" "hello from the virtual network" "$(client -- curl -s "http://[$ip6]:8000/index.html" 2>/dev/null)"
+stop_server
+
+# nginx with worker processes + curl and wget
+mkdir -p "$base/nginx"
+cat > "$base/nginx/nginx.conf" <<CONF
+worker_processes 2;
+daemon off;
+master_process on;
+pid $base/nginx/nginx.pid;
+error_log $base/nginx/error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path $base/nginx/body; proxy_temp_path $base/nginx/proxy; fastcgi_temp_path $base/nginx/fastcgi;
+  uwsgi_temp_path $base/nginx/uwsgi; scgi_temp_path $base/nginx/scgi;
+  server { listen 8080; listen [::]:8080; root $base/www; }
+}
+CONF
+start_server nginx nginx -c "$base/nginx/nginx.conf" -e "$base/nginx/error.log"
+wait_for "client -- curl -sf --max-time 2 http://$ip4:8080/index.html" 100
+record "nginx (2 workers) + curl" "$big_sum" "$(client -- curl -s http://$ip4:8080/big.txt 2>/dev/null | sha256sum | cut -d' ' -f1)"
+record "nginx (2 workers) + wget" "hello from the virtual network" "$(client -- wget -qO- http://$ip4:8080/index.html 2>/dev/null)"
+record "nginx + curl (IPv6)" "hello from the virtual network" "$(client -- curl -s "http://[$ip6]:8080/index.html" 2>/dev/null)"
+stop_server
+
+# redis-server + redis-cli
+start_server redis redis-server --port 6400 --bind "0.0.0.0 ::" --protected-mode no --save "" --appendonly no --dir "$base"
+wait_for "client -- redis-cli -h $ip4 -p 6400 ping | grep -q PONG" 100
+client -- redis-cli -h "$ip4" -p 6400 set greeting "hi from redis" >/dev/null 2>&1
+record "redis-server + redis-cli" "hi from redis" "$(client -- redis-cli -h "$ip4" -p 6400 get greeting 2>/dev/null)"
+stop_server
+
+# node http server + curl
+if command -v node >/dev/null; then
+  start_server node node -e "require('http').createServer((q, s) => s.end('node says ' + q.url)).listen(8090)"
+  wait_for "client -- curl -sf --max-time 2 http://$ip4:8090/x" 100
+  record "node http + curl" "node says /virtual" "$(client -- curl -s http://$ip4:8090/virtual 2>/dev/null)"
+  stop_server
+fi
+
+# socat UDP echo + ncat UDP client
+start_server socat socat UDP6-RECVFROM:5300,fork EXEC:cat   # dual-stack: IPv4 arrives v4-mapped
+sleep 1
+# the clients quit when stdin ends: keep it open while the echo comes back
+record "socat UDP echo + ncat" "echo over udp" "$( (echo 'echo over udp'; sleep 2) | client -- ncat -u "$ip4" 5300 2>/dev/null | head -n1)"
+record "socat UDP echo + socat (IPv6)" "v6 datagram" "$( (echo 'v6 datagram'; sleep 2) | client -- socat -T 3 - "UDP6:[$ip6]:5300" 2>/dev/null | head -n1)"
+stop_server
+
+# openssh-server + ssh (a command) and scp
+if [ -x /usr/sbin/sshd ]; then
+  mkdir -p "$base/ssh" && chmod 700 "$base/ssh"
+  ssh-keygen -q -t ed25519 -N '' -f "$base/ssh/host_key"
+  ssh-keygen -q -t ed25519 -N '' -f "$base/ssh/user_key"
+  cp "$base/ssh/user_key.pub" "$base/ssh/authorized_keys"
+  chmod 600 "$base/ssh/authorized_keys"
+  cat > "$base/ssh/sshd_config" <<CONF
+Port 2222
+HostKey $base/ssh/host_key
+AuthorizedKeysFile $base/ssh/authorized_keys
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+StrictModes no
+UsePAM no
+PidFile $base/ssh/sshd.pid
+Subsystem sftp internal-sftp
+CONF
+  [ "$(id -u)" = 0 ] && mkdir -p /run/sshd
+  start_server sshd /usr/sbin/sshd -D -e -f "$base/ssh/sshd_config"
+  ssh_options=(-p 2222 -i "$base/ssh/user_key" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR)
+  wait_for "client -- ssh ${ssh_options[*]} $(id -un)@$ip4 true" 100
+  record "openssh-server + ssh (command)" "ran on $(hostname)" "$(client -- ssh "${ssh_options[@]}" "$(id -un)@$ip4" 'echo ran on $(hostname)' 2>/dev/null)"
+  client -- scp -q -P 2222 -i "$base/ssh/user_key" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes \
+    "$base/www/big.txt" "$(id -un)@$ip4:$base/copied.txt" >/dev/null 2>&1
+  record "openssh-server + scp (300 KB)" "$big_sum" "$(sha256sum < "$base/copied.txt" 2>/dev/null | cut -d' ' -f1)"
+  stop_server
+fi
+
+echo
+echo "netcon exec compatibility (server and client on two nodes, private world on 127.0.0.1)"
+printf '%s\n' "${results[@]}"
+exit $failed
