@@ -2,11 +2,14 @@
 SWIFT       ?= swift
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PACKAGES    := liblwip-dev libsodium-dev zlib1g-dev liblz4-dev pkg-config
+# The real programs the demo and the exec compatibility suite run, as command:package.
+PROGRAMS    := python3:python3 curl:curl wget:wget nginx:nginx-light redis-server:redis-server redis-cli:redis-tools \
+               sshd:openssh-server ssh:openssh-client socat:socat ncat:ncat node:nodejs
 # Fixed so regenerating the man page is deterministic; bump it with the version.
 MAN_DATE    := 2026-11-29
 RELEASE_BIN := .build/release/netcon
 
-.PHONY: help deps build release test demo generate completions man check-generated clean
+.PHONY: help deps program-deps build release test compat demo generate completions man check-generated clean
 
 help:
 	@echo "make deps             install missing Debian packages ($(PACKAGES))"
@@ -14,6 +17,7 @@ help:
 	@echo "make release          release build: one static binary at $(RELEASE_BIN)"
 	@echo "make test             all tests (the README's test command)"
 	@echo "make demo             the README's demo on a private local world"
+	@echo "make compat           real programs (nginx, redis, sshd, ...) under netcon exec, server and client on two nodes"
 	@echo "make generate         regenerate completions/ and man/ from the command definitions"
 	@echo "make check-generated  fail if completions/ or man/ differ from the command definitions"
 	@echo "make fuzz             fuzz the packet, message and world parsers and the engine (FUZZ_SECONDS=60)"
@@ -23,6 +27,15 @@ help:
 
 deps:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+# PATH includes sbin: sshd and nginx live there and a user's PATH may not.
+program-deps:
+	@missing=""; for entry in $(PROGRAMS); do \
+	  PATH="$$PATH:/usr/sbin:/sbin" command -v $${entry%%:*} >/dev/null 2>&1 || missing="$$missing $${entry##*:}"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
@@ -42,15 +55,19 @@ release: deps
 	$(SWIFT) build -c release --static-swift-stdlib -Xlinker -L$(CURDIR)/$(STATIC_LINK_DIR)
 	@echo "built $(RELEASE_BIN):"; ldd $(RELEASE_BIN) | sed 's/^/  /'
 
-test: deps
+test: deps program-deps
 	$(SWIFT) build --build-tests
 	NETCON_FORBID_DEFAULT_PLANET=1 .build/debug/netcon selftest
+	./scripts/compat.sh .build/debug/netcon
 	NETCON_FORBID_DEFAULT_PLANET=1 $(SWIFT) test --skip-build --disable-xctest --skip NetStackTests
 	# lwIP is one stack per process (one routing table for all its interfaces): its tests run one at a time.
 	$(SWIFT) test --skip-build --disable-xctest --filter NetStackTests --no-parallel
 	$(MAKE) --no-print-directory check-generated
 
-demo: build
+compat: build program-deps
+	./scripts/compat.sh .build/debug/netcon
+
+demo: build program-deps
 	./scripts/demo.sh .build/debug/netcon
 
 generate: completions man

@@ -8,6 +8,7 @@ netcon=$(realpath "$1")
 base=$(mktemp -d "${TMPDIR:-/tmp}/netcon-compat-XXXXXX")
 chmod 755 "$base"
 export NETCON_FORBID_DEFAULT_PLANET=1
+export PATH="$PATH:/usr/sbin:/sbin"   # nginx and sshd
 pids=()
 results=()
 failed=0
