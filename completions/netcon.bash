@@ -260,9 +260,9 @@ _netcon_status() {
 
 _netcon_exec() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
-    repeating_options=()
-    non_repeating_options=(--home --network)
+    non_repeating_flags=(--isolate --listen-host --version -h --help)
+    repeating_options=(--network --join)
+    non_repeating_options=(--home --timeout --port --log-level)
     __netcon_offer_flags_options -1
 
     # Offer option value completions
@@ -272,6 +272,19 @@ _netcon_exec() {
         return
         ;;
     '--network')
+        return
+        ;;
+    '--join')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--port')
+        return
+        ;;
+    '--log-level')
+        __netcon_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
         return
         ;;
     esac

@@ -11,8 +11,12 @@ public enum NetconMain {
         if program.hasPrefix("netcon-") {
             arguments.insert(String(program.dropFirst("netcon-".count)), at: 0)
         }
+        // The selftest's probe program lives outside Netcon's command tree (see SelftestProbeCommand).
+        let isProbe = arguments.first == SelftestProbeCommand.configuration.commandName
+        if isProbe { arguments.removeFirst() }
+        let root: any ParsableCommand.Type = isProbe ? SelftestProbeCommand.self : Netcon.self
         do {
-            var command = try Netcon.parseAsRoot(arguments)
+            var command = try root.parseAsRoot(arguments)
             try command.run()
             exit(0)
         } catch let error as NetconError {
@@ -20,7 +24,7 @@ public enum NetconMain {
         } catch let exit as CommandExit {
             Glibc.exit(exit.status)
         } catch {
-            Netcon.exit(withError: error)
+            root.exit(withError: error)
         }
     }
 

@@ -9,9 +9,12 @@ struct Selftest: ParsableCommand {
             Builds a throwaway world on 127.0.0.1 — a root that is also a network controller and two members, \
             each a `netcon run` child in a temporary home — and checks identities and packet crypto against \
             ZeroTier's, peers finding each other through the root, a direct path, network config with address \
-            assignment, ICMP between the members' user-space stacks over IPv4 and IPv6, then a clean shutdown. One line per check with its time; the last line is \
+            assignment, ICMP between the members' user-space stacks over IPv4 and IPv6, TCP (with a checksum) \
+            and UDP between them, then `netcon exec`: this binary as an intercepted server on one member and \
+            client on the other, a host address reached through the host's network (and refused with \
+            --isolate), and finally a clean shutdown. One line per check with its time; the last line is \
             `N passed, N failed`. Exits 0 only if every check passed. Never reaches beyond this machine; \
-            cleans up even when interrupted. Checks for TCP, UDP and `exec` join as they land.
+            cleans up even when interrupted.
             """
     )
 

@@ -53,6 +53,8 @@ public struct Selftest {
             && record("TCP transfer with checksum (IPv4)", { () throws(SelftestFailure) -> String in try world.tcpTransfer(family: 4) })
             && record("TCP over IPv6", { () throws(SelftestFailure) -> String in try world.tcpTransfer(family: 6, bytes: 1 << 20) })
             && record("UDP with source addresses", world.udpExchange)
+            && record("intercepted child process (netcon exec)", world.interceptedChild)
+            && record("fall-through to the host (and --isolate)", world.fallThrough)
             && record("clean shutdown", world.shutDown)
         return SelftestReport(checks: checks)
     }

@@ -125,13 +125,14 @@ final class SelftestWorld: @unchecked Sendable {
 
     /// Stops whatever still runs and deletes the homes (also called on SIGINT/SIGTERM).
     func tearDown() {
+        ChildCommand.killAll()
         for daemon in daemons.values { daemon.stop(seconds: 5) }
         daemons.removeAll()
         removeTree(base)
         SelftestCleanup.unregister()
     }
 
-    private func waitFor(_ what: String, seconds: Int, _ condition: () -> Bool) throws(SelftestFailure) {
+    func waitFor(_ what: String, seconds: Int, _ condition: () -> Bool) throws(SelftestFailure) {
         let deadline = monotonicMilliseconds() + Int64(seconds) * 1000
         while monotonicMilliseconds() < deadline {
             if condition() { return }
