@@ -72,6 +72,14 @@ record "python3 http.server + curl (300 KB, sha256)" "$big_sum" "$(client -- cur
 record "python3 http.server + curl (IPv6)" "hello from the virtual network" "$(client -- curl -s "http://[$ip6]:8000/index.html" 2>/dev/null)"
 stop_server
 
+# --listen-host: the same wildcard listener also serves the host's network
+"$netcon" exec --home "$base/server" --listen-host -- python3 -m http.server 8001 --directory "$base/www" >"$base/listen-host.log" 2>&1 &
+pids+=($!)
+wait_for "curl -sf --max-time 2 http://127.0.0.1:8001/index.html" 150
+record "--listen-host: host curl to 127.0.0.1" "hello from the virtual network" "$(curl -s --max-time 5 http://127.0.0.1:8001/index.html)"
+record "--listen-host: virtual client too" "hello from the virtual network" "$(client -- curl -s http://$ip4:8001/index.html 2>/dev/null)"
+stop_server
+
 # nginx with worker processes + curl and wget
 mkdir -p "$base/nginx"
 cat > "$base/nginx/nginx.conf" <<CONF
