@@ -22,8 +22,9 @@ help:
 	@echo "make check-generated  fail if completions/ or man/ differ from the command definitions"
 	@echo "make fuzz             fuzz the packet, message and world parsers and the engine (FUZZ_SECONDS=60)"
 	@echo "make fuzz-replay      run the fuzz target on FILES (crash inputs or a corpus directory)"
-	@echo "make bench            packet armor next to raw libsodium, then TCP: two nodes next to lwIP alone (release)"
+	@echo "make bench            packet armor next to raw libsodium, TCP: two nodes next to lwIP alone, exec's overhead (release)"
 	@echo "make bench-tcp        only the TCP part (BENCH_MIB=256 per transfer)"
+	@echo "make bench-exec       only exec's overhead: host-only sockets with and without the intercept library"
 
 deps:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -106,7 +107,7 @@ REPLAY_SCRATCH := .build-fuzz
 BENCH_SCRATCH  := .build-bench
 BENCH_MIB      ?= 256
 
-.PHONY: fuzz fuzz-replay bench bench-tcp bench-build
+.PHONY: fuzz fuzz-replay bench bench-tcp bench-exec bench-build
 
 fuzz: deps
 	$(SWIFT) build --scratch-path $(FUZZ_SCRATCH) --product NetconFuzz $(FUZZ_FLAGS)
@@ -131,3 +132,6 @@ bench: bench-build
 
 bench-tcp: bench-build
 	$(BENCH_SCRATCH)/release/NetconBench tcp --mib $(BENCH_MIB)
+
+bench-exec: bench-build
+	$(BENCH_SCRATCH)/release/NetconBench exec

@@ -1,11 +1,12 @@
 import Glibc
 import Synchronization
 
-// `make bench`: speed is measured here, never in tests. Two parts, in release mode:
+// `make bench`: speed is measured here, never in tests. Three parts, in release mode:
 //   armor  PacketArmor next to the raw libsodium calls it needs (ArmorBench.swift)
 //   tcp    TCP between two lwIP interfaces in this process (StackBench.swift) next to TCP between two
 //          `netcon run` members on 127.0.0.1 (NodesBench.swift), and their ratio
-// Usage: NetconBench [armor|tcp] [--mib N] [--rounds N] [--netcon PATH]
+//   exec   a host-only socket workload plain and under `netcon exec`, and their ratio (ExecBench.swift)
+// Usage: NetconBench [armor|tcp|exec] [--mib N] [--rounds N] [--netcon PATH]
 
 /// The world the signal watcher and the deadline tear down before exiting.
 let activeWorld = Mutex<BenchWorld?>(nil)
@@ -93,18 +94,18 @@ func tcpBench(mebibytes: Int, rounds: Int, executable: String) throws {
 }
 
 func main() {
-    var parts = Set(["armor", "tcp"])
+    var parts = Set(["armor", "tcp", "exec"])
     var mebibytes = 256, rounds = 3
     var executable = siblingNetcon()
     var arguments = CommandLine.arguments.dropFirst()
     while let argument = arguments.popFirst() {
         switch argument {
-        case "armor", "tcp": parts = [argument]
+        case "armor", "tcp", "exec": parts = [argument]
         case "--mib": mebibytes = arguments.popFirst().flatMap { Int($0) }.map { max(1, $0) } ?? mebibytes
         case "--rounds": rounds = arguments.popFirst().flatMap { Int($0) }.map { max(1, $0) } ?? rounds
         case "--netcon": executable = arguments.popFirst() ?? executable
         default:
-            printError("usage: NetconBench [armor|tcp] [--mib N] [--rounds N] [--netcon PATH]")
+            printError("usage: NetconBench [armor|tcp|exec] [--mib N] [--rounds N] [--netcon PATH]")
             exit(64)
         }
     }
@@ -114,6 +115,14 @@ func main() {
     if parts.contains("tcp") {
         do {
             try tcpBench(mebibytes: mebibytes, rounds: rounds, executable: executable)
+        } catch {
+            printError("NetconBench: \(error)")
+            tearDownAndExit(1)
+        }
+    }
+    if parts.contains("exec") {
+        do {
+            try execBench(rounds: rounds, executable: executable)
         } catch {
             printError("NetconBench: \(error)")
             tearDownAndExit(1)
