@@ -30,7 +30,7 @@ record() {  # NAME EXPECTED ACTUAL [DETAIL]
 }
 start_server() {  # NAME PROGRAM ARGS... (in the background, under netcon exec on the server node)
   local name=$1; shift
-  server -- "$@" >"$base/$name.log" 2>&1 &
+  "$netcon" exec --home "$base/server" -- "$@" >"$base/$name.log" 2>&1 &   # not through a function: $! must be netcon
   pids+=($!)
 }
 stop_server() { local pid=${pids[-1]}; kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; unset 'pids[-1]'; }

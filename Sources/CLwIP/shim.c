@@ -462,6 +462,10 @@ uint32_t netcon_lwip_tcp_sndqueue_free(const struct tcp_pcb *pcb) {
     return queued >= TCP_SND_QUEUELEN ? 0 : TCP_SND_QUEUELEN - queued;
 }
 
+void netcon_lwip_tcp_set_keepalive(struct tcp_pcb *pcb, int keepalive) {
+    if (keepalive) ip_set_option(pcb, SOF_KEEPALIVE); else ip_reset_option(pcb, SOF_KEEPALIVE);
+}
+
 void netcon_lwip_tcp_set_nodelay(struct tcp_pcb *pcb, int nodelay) {
     if (nodelay) tcp_nagle_disable(pcb);
     else tcp_nagle_enable(pcb);

@@ -265,6 +265,11 @@ public final class TCPConnection: @unchecked Sendable {
         Stack.withCoreLock { if let pcb { netcon_lwip_tcp_set_nodelay(pcb, noDelay ? 1 : 0) } }
     }
 
+    /// Turns TCP keepalive probes on or off.
+    public func setKeepAlive(_ keepAlive: Bool) {
+        Stack.withCoreLock { if let pcb { netcon_lwip_tcp_set_keepalive(pcb, keepAlive ? 1 : 0) } }
+    }
+
     // MARK: Ending
 
     /// `.write`: sends FIN after what is queued; receiving goes on. `.read`: lwIP takes no more data — if

@@ -174,6 +174,8 @@ uint32_t netcon_lwip_tcp_sndbuf(const struct tcp_pcb *pcb);
 /* How many more pbufs lwIP will queue for sending (TCP_SND_QUEUELEN minus what is queued). */
 uint32_t netcon_lwip_tcp_sndqueue_free(const struct tcp_pcb *pcb);
 void netcon_lwip_tcp_set_nodelay(struct tcp_pcb *pcb, int nodelay);
+/* SO_KEEPALIVE: lwIP probes an idle connection (its keepalive timers are compiled in, LWIP_TCP_KEEPALIVE). */
+void netcon_lwip_tcp_set_keepalive(struct tcp_pcb *pcb, int keepalive);
 /* Sets SOF_REUSEADDR (ip_set_option is a macro): a restarted listener may bind while old connections on
    its port are in TIME_WAIT. */
 void netcon_lwip_tcp_set_reuseaddr(struct tcp_pcb *pcb);

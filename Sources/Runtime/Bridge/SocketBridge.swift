@@ -86,11 +86,13 @@ final class SocketBridge: @unchecked Sendable {
         let program = pair.program
         let nonBlocking = options.nonBlocking
         let noDelay = options.noDelay
+        let keepAlive = options.keepAlive
         do {
             try TCPConnection.connect(to: address.stackAddress, port: remote.port, handlers: stream.handlers) { [loop] result in
                 switch result {
                 case .success(let connection):
                     if noDelay { connection.setNoDelay(true) }
+                    if keepAlive { connection.setKeepAlive(true) }
                     stream.established(connection)
                     if !nonBlocking {
                         loop.execute { answer.value(stream.description(error: 0).replying(to: request), program) }

@@ -294,7 +294,7 @@ final class TCPStreamBridge: VirtualSocket, @unchecked Sendable {
         Stack.withCoreLock {
             switch option {
             case .noDelay: connection?.setNoDelay(value != 0)
-            case .keepAlive: break  // lwIP's keepalive needs SOF_KEEPALIVE on the pcb: not exposed yet
+            case .keepAlive: connection?.setKeepAlive(value != 0)
             case .lingerAbort: abortOnClose = value != 0
             }
         }
