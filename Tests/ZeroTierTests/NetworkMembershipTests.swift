@@ -74,6 +74,12 @@ import Testing
         world.settle()
         #expect(world.frames[m2.address]?.count == 1)
 
+        // A foreign source MAC is bridging, which this network does not allow m1: dropped and counted.
+        m1.sendFrame(network: network.id, source: MAC(rawValue: 0x0200_0000_0001)!, destination: m2MAC, etherType: 0x0800, payload: [9], now: world.now)
+        world.settle()
+        #expect(world.frames[m2.address]?.count == 1)
+        #expect(m2.counters.dropped[.bridgingNotAllowed] == 1)
+
         // m1 is revoked: the controller tells m1 (ACCESS_DENIED) and m2 (a signed revocation).
         let before = m2.counters.dropped[.noCertificate] ?? 0
         var member = try #require(store.member(m1.address, of: network.id))

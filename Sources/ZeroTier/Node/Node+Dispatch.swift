@@ -193,6 +193,11 @@ extension Node {
             }
             return
         }
+        // Only an active bridge may send frames from MACs other than its own (ZeroTier's rule).
+        if let config = membership.config, source != MAC(address: sender, network: network), !config.activeBridges.contains(sender) {
+            counters.drop(.bridgingNotAllowed)
+            return
+        }
         outputs.append(.frame(ReceivedFrame(network: network, sender: sender, source: source, destination: destination,
                                             etherType: etherType, payload: payload)))
     }

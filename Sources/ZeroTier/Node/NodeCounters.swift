@@ -21,6 +21,8 @@ public enum DropReason: String, Hashable, Sendable, CaseIterable, Codable {
     case notMember
     case invalidCredential
     case noCertificate
+    /// A frame from a MAC that is not its sender's, on a network where the sender is no active bridge.
+    case bridgingNotAllowed
 }
 
 /// Traffic counters of one node.
