@@ -16,6 +16,7 @@ final class NetworkPort {
     let interface: NetworkInterface
     private let logger: Logger
     private var appliedIPv4: IPPrefix?
+    private var appliedGateway: UInt32?
     private var appliedIPv6: Set<IPPrefix> = []
 
     /// - Parameters:
@@ -64,13 +65,24 @@ final class NetworkPort {
     func apply(_ config: NetworkConfig) -> IPPrefix? {
         try? interface.setMTU(config.mtu)
         let ipv4 = config.assignedIPv4.first
-        if ipv4 != appliedIPv4 {
+        // A route through a gateway on our subnet (a default route to an exit node, say) makes this interface
+        // lwIP's way to everything off its subnet.
+        let gateway: UInt32? = ipv4.flatMap { prefix in
+            config.routes.lazy.compactMap { route -> UInt32? in
+                guard route.target.ip.isIPv4, let via = route.via, prefix.network.contains(via), case .v4(let value) = via else { return nil }
+                return value
+            }.first
+        }
+        if ipv4 != appliedIPv4 || gateway != appliedGateway {
             if let ipv4, case .v4(let value) = ipv4.ip {
-                try? interface.setIPv4(address: IPv4Address(rawValue: value), prefixLength: Int(ipv4.prefixLength))
+                try? interface.setIPv4(address: IPv4Address(rawValue: value), prefixLength: Int(ipv4.prefixLength),
+                                       gateway: gateway.map(IPv4Address.init(rawValue:)))
             } else {
                 interface.removeIPv4()
             }
             appliedIPv4 = ipv4
+            appliedGateway = gateway
+            if gateway != nil { interface.setDefault(true) }
         }
         let ipv6 = Set(config.assignedIPv6)
         for gone in appliedIPv6.subtracting(ipv6) {
@@ -93,6 +105,7 @@ final class NetworkPort {
             if let address = IPv6Address(bytes: prefix.ip.bytes) { try? interface.removeIPv6(address: address) }
         }
         appliedIPv4 = nil
+        appliedGateway = nil
         appliedIPv6 = []
     }
 
