@@ -45,10 +45,17 @@ import Testing
         #expect(result.stdout.contains("099fc4e1a0"))
     }
 
-    @Test func laterCapabilitiesSaySoInsteadOfPretending() throws {
-        let exec = try NetconProcess.run(["exec", "--", "true"])
-        #expect(exec.status == 69)
-        #expect(exec.stderr.contains("not available yet"))
+    @Test func execWithoutAProgramOrAPrivatePlanetSaysWhy() throws {
+        let home = try TemporaryHome(planet: nil)
+        let usage = try NetconProcess.run(["exec", "--home", home.path])
+        #expect(usage.status == 64)
+        #expect(usage.stderr.contains("give the program to run after --"))
+        // No daemon and no private planet under NETCON_FORBID_DEFAULT_PLANET: the embedded node refuses to start
+        // (it would otherwise contact ZeroTier's public roots), and the program never runs.
+        let refused = try NetconProcess.run(["exec", "--home", home.path, "--join", "8056c2e21c000001", "--", "sh", "-c", "echo ran"])
+        #expect(refused.status == 78)
+        #expect(refused.stderr.contains("NETCON_FORBID_DEFAULT_PLANET"))
+        #expect(!refused.stdout.contains("ran"))
     }
 
     @Test func versionAndHelpWork() throws {

@@ -53,7 +53,7 @@ public struct ExecSession {
         let control = NodeControl(home: options.home)
 
         var embedded: EmbeddedNode?
-        if try !control.status().running {
+        if try !daemonRuns(control) {
             try options.home.prepare()
             progress("netcon: no node runs for \(options.home.path); starting one inside this process")
             embedded = EmbeddedNode(
@@ -66,6 +66,15 @@ public struct ExecSession {
         let networks = try readyNetworks(control)
         progress("netcon: " + networks.map { "\($0.id) \($0.assignedAddresses.joined(separator: " "))" }.joined(separator: "; "))
         return try supervisor.run(options.command, environment: environment(library: library.path))
+    }
+
+    /// A fresh home (no identity yet: the container's first start) has no daemon either.
+    private func daemonRuns(_ control: NodeControl) throws(NetconError) -> Bool {
+        do {
+            return try control.status().running
+        } catch .noIdentity {
+            return false
+        }
     }
 
     private func waitForEmbeddedNode(_ node: EmbeddedNode, control: NodeControl) throws(NetconError) {
