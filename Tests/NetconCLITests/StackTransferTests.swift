@@ -40,6 +40,17 @@ import Testing
         var info = stat()
         #expect(stat(m1.path, &info) == 0 && info.st_mode & 0o777 == 0o600)
 
+        // Garbage on the RPC socket gets the connection closed, nothing else: the node keeps serving.
+        for garbage in [[UInt8](repeating: 0xff, count: 56), [1, 2, 3], RPCRequest.routes.bytes + [0]] {
+            let fd = netcon_unix_connect_type(m1.path, CInt(SOCK_SEQPACKET.rawValue))
+            #expect(fd >= 0)
+            setReceiveTimeout(fd, seconds: 5)
+            #expect(send(fd, garbage, garbage.count, 0) == garbage.count)
+            var answer = [UInt8](repeating: 0, count: 2048)
+            #expect(recv(fd, &answer, answer.count, 0) == 0)
+            close(fd)
+        }
+
         // ROUTES: the node's own addresses and the network's prefixes.
         let routes = try m1.call(.routes).reply.routes
         #expect(routes.contains { $0.isLocal && $0.network == RPCAddress(text: m1v4) && $0.prefixLength == 32 })
