@@ -14,8 +14,12 @@ final class RPCServer: @unchecked Sendable {
     private let bridge: SocketBridge
     private let logger: Logger
     private var connections: [CInt: OwnedDescriptor] = [:]
+    /// Connections whose request is being served (a blocking connect may take long).
+    private var answering: Set<CInt> = []
 
     static let maximumConnections = 1024
+    /// A caller that connects and sends nothing is dropped after this long (it would hold a slot forever).
+    static let requestTimeoutMilliseconds: Int64 = 10_000
 
     init(path: String, loop: EventLoop, bridge: SocketBridge, logger: Logger) throws(NetconError) {
         self.loop = loop
@@ -61,6 +65,11 @@ final class RPCServer: @unchecked Sendable {
                 continue
             }
             connections[fd] = connection
+            loop.schedule(afterMilliseconds: Self.requestTimeoutMilliseconds) { [weak self, weak connection] in
+                guard let self, let connection, connections[fd] === connection, !answering.contains(fd) else { return }
+                loop.unregister(fd)
+                drop(fd)
+            }
         }
     }
 
@@ -82,6 +91,7 @@ final class RPCServer: @unchecked Sendable {
             drop(fd)
             return
         }
+        answering.insert(fd)
         bridge.handle(request) { [weak self] reply, descriptor in
             guard let self, let connection = connections[fd] else { return }
             let bytes = reply.bytes
@@ -94,6 +104,7 @@ final class RPCServer: @unchecked Sendable {
     }
 
     private func drop(_ fd: CInt) {
+        answering.remove(fd)
         connections.removeValue(forKey: fd)?.close()
     }
 }
