@@ -12,7 +12,6 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
     case controlSocketNotOwned(path: String, owner: UInt32)
     case controlProtocol(String)
     case portUnavailable(port: UInt16, reason: String)
-    case notYetAvailable(feature: String, plannedIn: String)
     case io(path: String, errno: Errno)
     case planetInvalid(path: String, reason: String)
     case defaultPlanetForbidden(home: String)
@@ -35,7 +34,6 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
         case .programNotExecutable: 126
         case .defaultPlanetForbidden: 78  // EX_CONFIG
         case .homeUnusable, .noIdentity: 66  // EX_NOINPUT
-        case .notYetAvailable: 69  // EX_UNAVAILABLE
         case .portUnavailable: 71  // EX_OSERR
         case .homeNotCreatable: 73  // EX_CANTCREAT
         case .io: 74  // EX_IOERR
@@ -57,7 +55,6 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
         case let .controlSocketNotOwned(path, owner): "refusing to use control socket \(path): it is owned by uid \(owner), not by you"
         case let .controlProtocol(why): "control socket: \(why)"
         case let .portUnavailable(port, reason): "cannot bind UDP port \(port): \(reason)"
-        case let .notYetAvailable(feature, plannedIn): "\(feature) is not available yet in this build of netcon (planned: \(plannedIn))"
         case let .io(path, errno): "\(path): \(errno)"
         case let .planetInvalid(path, reason): "planet \(path) is invalid: \(reason)"
         case let .defaultPlanetForbidden(home):
