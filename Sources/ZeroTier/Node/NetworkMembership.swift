@@ -14,6 +14,9 @@ final class NetworkMembership {
     var revocations: [Address: Int64] = [:]
     /// When we last asked each peer for its certificate (ERROR NEED_MEMBERSHIP_CERTIFICATE).
     var certificateRequests: [Address: Int64] = [:]
+    /// The certificate pair each peer was last admitted with: agreement depends only on the two certificates
+    /// (and the peer's fixed identity), so the same pair need not be checked again for every frame.
+    var agreements: [Address: (ours: CertificateOfMembership, theirs: CertificateOfMembership)] = [:]
     /// When we last pushed our own certificate to each peer.
     var certificatePushes: [Address: Int64] = [:]
 

@@ -7,7 +7,10 @@ extension Node {
         guard let ours = config.certificateOfMembership, let theirs = membership.certificates[sender],
               let peer = peers[sender] else { return false }
         if let threshold = membership.revocations[sender], Int64(theirs.timestamp ?? 0) <= threshold { return false }
-        return ours.agrees(with: theirs, presentedBy: peer.identity)
+        if let agreed = membership.agreements[sender], agreed.ours == ours, agreed.theirs == theirs { return true }
+        guard ours.agrees(with: theirs, presentedBy: peer.identity) else { return false }
+        membership.agreements[sender] = (ours, theirs)
+        return true
     }
 
     /// Pushes our certificate of membership to a peer before talking to it on a private network.
