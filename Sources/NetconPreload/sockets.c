@@ -213,3 +213,27 @@ static void netcon_fork_child(void) {
 void netcon_sockets_install_fork_handlers(void) {
     pthread_atfork(netcon_fork_prepare, netcon_fork_parent, netcon_fork_child);
 }
+
+/* The node closed its end (it stopped or restarted): the program's end would read end-of-file forever and an
+   event loop waiting on it would spin. A socket nobody can reach takes its place under the same number, so
+   the program waits (or gets EAGAIN) as on a network that went silent. A listener becomes an unnamed
+   listening socket, a datagram socket an unbound one: neither ever turns readable. */
+void netcon_socket_silence(int fd, int type, const char *what) {
+    int quiet = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+    if (quiet < 0) return;
+    bool ready = true;
+    if (type == SOCK_SEQPACKET) {
+        struct sockaddr_un unnamed = {.sun_family = AF_UNIX};
+        /* an address of just the family autobinds to a fresh abstract name */
+        ready = NETCON_REAL(bind)(quiet, (struct sockaddr *)&unnamed, sizeof(sa_family_t)) == 0 &&
+                NETCON_REAL(listen)(quiet, 1) == 0;
+    }
+    if (ready) {
+        int descriptor_flags = fcntl(fd, F_GETFD);
+        int status_flags = fcntl(fd, F_GETFL);
+        if (dup3(quiet, fd, (descriptor_flags >= 0 && (descriptor_flags & FD_CLOEXEC)) ? O_CLOEXEC : 0) >= 0 && status_flags >= 0)
+            fcntl(fd, F_SETFL, status_flags);
+        fprintf(stderr, "netcon: the node closed a %s (fd %d); it stays silent from now on\n", what, fd);
+    }
+    close(quiet);
+}

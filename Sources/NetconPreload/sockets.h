@@ -29,6 +29,8 @@ int netcon_socket_adopt(int fd, int received, struct netcon_socket *entry);
 
 /* DESCRIBE: refreshes a virtual entry (waits while a TCP connection is still connecting). */
 int netcon_socket_describe(struct netcon_socket *entry);
+/* Replaces fd (a virtual socket whose node end is gone) with a socket of `type` that never turns readable. */
+void netcon_socket_silence(int fd, int type, const char *what);
 
 /* pthread_atfork handlers for the table and the routes cache, installed once by netcon_init(). */
 void netcon_sockets_install_fork_handlers(void);

@@ -3,11 +3,9 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "address.h"
@@ -291,24 +289,6 @@ NETCON_EXPORT int listen(int fd, int backlog) {
     return (int)netcon_finish(netcon_listen(fd, backlog), saved_errno);
 }
 
-/* The node closed a listener (it stopped or restarted): the program's end would read end-of-file forever,
-   and an event loop waiting on it would spin. Put a listener nobody can reach in its place instead, so
-   accept() waits (or says EAGAIN) like a kernel listener that gets no more connections. */
-static void netcon_silence_listener(int fd) {
-    int quiet = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-    if (quiet < 0) return;
-    struct sockaddr_un unnamed = {.sun_family = AF_UNIX};
-    /* an address of just the family autobinds to a fresh abstract name */
-    if (NETCON_REAL(bind)(quiet, (struct sockaddr *)&unnamed, sizeof(sa_family_t)) == 0 && NETCON_REAL(listen)(quiet, 1) == 0) {
-        int descriptor_flags = fcntl(fd, F_GETFD);
-        int status_flags = fcntl(fd, F_GETFL);
-        if (dup3(quiet, fd, (descriptor_flags >= 0 && (descriptor_flags & FD_CLOEXEC)) ? O_CLOEXEC : 0) >= 0 && status_flags >= 0)
-            fcntl(fd, F_SETFL, status_flags);
-        fprintf(stderr, "netcon: the node closed a listening socket (fd %d); it accepts no more connections\n", fd);
-    }
-    close(quiet);
-}
-
 static long netcon_accept_virtual(int fd, const struct netcon_socket *listener, struct sockaddr *address,
                                   socklen_t *length, int flags) {
     netcon_rpc_accepted accepted;
@@ -322,7 +302,7 @@ static long netcon_accept_virtual(int fd, const struct netcon_socket *listener, 
     ssize_t received = NETCON_REAL(recvmsg)(fd, &message, (flags & SOCK_CLOEXEC) ? MSG_CMSG_CLOEXEC : 0);
     if (received < 0) return -errno;
     if (received == 0) { /* the node closed the listener */
-        netcon_silence_listener(fd);
+        netcon_socket_silence(fd, SOCK_SEQPACKET, "listening socket");
         return netcon_result(NETCON_REAL(accept4)(fd, address, length, flags));
     }
     int connection = -1;

@@ -135,6 +135,10 @@ static long netcon_udp_receive(int fd, const struct netcon_socket *entry, struct
     if (entry->connected) {
         ssize_t received = NETCON_REAL(recvmsg)(fd, &bare, flags);
         if (received < 0) return -errno;
+        if (received == 0) { /* the node delivers no empty datagrams: its end is gone */
+            netcon_socket_silence(fd, SOCK_DGRAM, "UDP socket");
+            return netcon_result(NETCON_REAL(recvmsg)(fd, &bare, flags));
+        }
         message->msg_flags = bare.msg_flags;
         netcon_fill_name(message, &entry->remote, entry->domain);
         return received;
@@ -146,7 +150,10 @@ static long netcon_udp_receive(int fd, const struct netcon_socket *entry, struct
     bare.msg_iovlen = message->msg_iovlen + 1;
     ssize_t received = NETCON_REAL(recvmsg)(fd, &bare, flags);
     if (received < 0) return -errno;
-    if (received == 0) return 0;
+    if (received == 0) { /* every datagram carries its header: the node's end is gone */
+        netcon_socket_silence(fd, SOCK_DGRAM, "UDP socket");
+        return netcon_result(NETCON_REAL(recvmsg)(fd, &bare, flags));
+    }
     netcon_rpc_address peer;
     ssize_t payload = netcon_datagram_payload_length(received);
     if (payload < 0 || netcon_datagram_unpack(&header, &peer) < 0) return -EPROTO;

@@ -73,6 +73,33 @@ import Testing
         #expect(nothing.stderr.contains("joined no network"))
     }
 
+    @Test func socketsOfAStoppedNodeGoQuietInsteadOfEndingForever() throws {
+        let (world, _, _) = try Self.world()
+        let marker = world.home("m1").path + "-" + UUID().uuidString
+        let flag = marker + "-node-stopped", ready = marker + "-sockets-ready"
+        defer { unlink(flag); unlink(ready) }
+        let script = """
+            import os, socket, sys, time
+            u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("0.0.0.0", 5400))
+            l = socket.socket(socket.AF_INET, socket.SOCK_STREAM); l.bind(("0.0.0.0", 5401)); l.listen(4)
+            print("ready", flush=True); open("\(ready)", "w").close()
+            while not os.path.exists("\(flag)"): time.sleep(0.1)
+            u.settimeout(2); l.settimeout(2)
+            for name, call in (("udp", lambda: u.recvfrom(100)), ("tcp", l.accept)):
+                try: print(name, "returned", call()[0])
+                except socket.timeout: print(name, "waits")
+            """
+        let program = try NetconProcess.start(["exec", "--home", world.home("m1").path, "--", "python3", "-c", script])
+        try world.waitUntil("the program's sockets", timeout: 60) { FileManager.default.fileExists(atPath: ready) || !program.process.isRunning }
+        #expect(try world.stop("m1").status == 0)
+        FileManager.default.createFile(atPath: flag, contents: nil)
+        let result = try program.wait(timeout: 30)
+        // Before, the dead node's ends read as end-of-file forever (programs spun); now they wait like a silent network.
+        #expect(result.stdout == "ready\nudp waits\ntcp waits\n", "\(result.stderr)")
+        #expect(result.stderr.contains("the node closed a UDP socket"))
+        #expect(result.stderr.contains("the node closed a listening socket"))
+    }
+
     @Test func withoutADaemonExecRunsItsOwnNodeThenStopsIt() throws {
         let (world, network, m1Address) = try Self.world()
         // m1 listens on the virtual network (through the RPC); a program under exec on m2 connects to it.

@@ -55,7 +55,8 @@ final class UDPBridge: VirtualSocket, @unchecked Sendable {
         let source = RPCEndpoint(datagram.source)
         let flags = netcon_msg_nosignal | Int32(MSG_DONTWAIT)
         if let peer {
-            guard source == peer else { return }
+            // Bare payloads: an empty one would read as the end of the socket, so it is not passed on.
+            guard source == peer, !datagram.payload.isEmpty else { return }
             _ = datagram.payload.withUnsafeBytes { send(destination, $0.baseAddress, $0.count, flags) }
         } else {
             let message = RPCDatagramHeader(peer: source).bytes + datagram.payload
