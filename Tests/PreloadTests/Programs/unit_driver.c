@@ -131,7 +131,7 @@ static void route_checks(void) {
 
     netcon_rpc_route everything[2] = {{.network = v4("0.0.0.0", 0), .prefix_length = 0},
                                       {.network = v6("::", 0), .prefix_length = 0}};
-    a = v4("8.8.8.8", 53);
+    a = v4("198.51.100.7", 53); /* a documentation address: only matched, never contacted */
     CHECK("routes.default_route", netcon_routes_match(everything, 2, &a) == NETCON_ROUTE_VIRTUAL);
     a = v4("127.0.0.1", 53);
     CHECK("routes.loopback_stays_on_host", netcon_routes_match(everything, 2, &a) == NETCON_ROUTE_HOST);
