@@ -128,9 +128,8 @@ final class SocketBridge: @unchecked Sendable {
                 onFinished: { [unowned self] in ended($0, error: $1) }, pair: pair)
             try listener.start()
             sockets[pair.inode] = listener
-            var answer = RPCReply(operation: request.operation, kind: .tcpListener, domain: domain, inode: pair.inode, local: listener.local)
-            answer.operation = request.operation
-            reply(answer, pair.program)
+            reply(RPCReply(operation: request.operation, kind: .tcpListener, domain: domain, inode: pair.inode, local: listener.local),
+                  pair.program)
         } catch let error as NetStackError {
             reply(.failure(request, errno: error.errno), nil)
         } catch let error as Errno {
