@@ -29,8 +29,6 @@ final class SocketBridge: @unchecked Sendable {
         Stack.start()
     }
 
-    var socketCount: Int { sockets.count }
-
     func handle(_ request: RPCRequest, reply: @escaping Reply) {
         switch request {
         case .routes:

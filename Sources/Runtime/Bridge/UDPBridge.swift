@@ -59,8 +59,20 @@ final class UDPBridge: VirtualSocket, @unchecked Sendable {
             guard source == peer, !datagram.payload.isEmpty else { return }
             _ = datagram.payload.withUnsafeBytes { send(destination, $0.baseAddress, $0.count, flags) }
         } else {
-            let message = RPCDatagramHeader(peer: source).bytes + datagram.payload
-            _ = message.withUnsafeBytes { send(destination, $0.baseAddress, $0.count, flags) }
+            // Header and payload leave in one sendmsg, without first copying them together.
+            var header = RPCDatagramHeader(peer: source).bytes
+            header.withUnsafeMutableBytes { head in
+                datagram.payload.withUnsafeBytes { payload in
+                    var vectors = [iovec(iov_base: head.baseAddress, iov_len: head.count),
+                                   iovec(iov_base: UnsafeMutableRawPointer(mutating: payload.baseAddress), iov_len: payload.count)]
+                    vectors.withUnsafeMutableBufferPointer { vectors in
+                        var message = msghdr()
+                        message.msg_iov = vectors.baseAddress
+                        message.msg_iovlen = vectors.count
+                        _ = sendmsg(destination, &message, flags)
+                    }
+                }
+            }
         }
     }
 
@@ -90,9 +102,8 @@ final class UDPBridge: VirtualSocket, @unchecked Sendable {
                 destination = header.peer
                 payload = UnsafeRawBufferPointer(rebasing: message[RPCDatagramHeader.size...])
             }
-            guard let address = destination.address,
-                  networks.interface(toward: address.engineAddress) != nil || networks.isLocal(address.engineAddress)
-            else { continue }
+            // An own address lies inside its network's prefix, so this covers datagrams to ourselves too.
+            guard let address = destination.address, networks.interface(toward: address.engineAddress) != nil else { continue }
             _ = try? socket.send(payload, to: address.stackAddress, port: destination.port)
         }
     }
