@@ -86,6 +86,11 @@ public struct NodeControl {
     }
 
     /// The daemon's status, or what the home alone says (with `running == false`) when none runs.
+    /// Whether a daemon answers on the home's control socket (the home itself is not read).
+    public func isDaemonRunning() throws(NetconError) -> Bool {
+        try sendIfRunning(.status) != nil
+    }
+
     public func status() throws(NetconError) -> NodeStatus {
         guard let response = try sendIfRunning(.status) else { return try HomeStatus.read(home) }
         guard case .status(let status) = response else { throw unexpected(response) }

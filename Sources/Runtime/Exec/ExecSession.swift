@@ -53,7 +53,7 @@ public struct ExecSession {
         let control = NodeControl(home: options.home)
 
         var embedded: EmbeddedNode?
-        if try !daemonRuns(control) {
+        if try !control.isDaemonRunning() {
             try options.home.prepare()
             progress("netcon: no node runs for \(options.home.path); starting one inside this process")
             embedded = EmbeddedNode(
@@ -68,22 +68,13 @@ public struct ExecSession {
         return try supervisor.run(options.command, environment: environment(library: library.path))
     }
 
-    /// A fresh home (no identity yet: the container's first start) has no daemon either.
-    private func daemonRuns(_ control: NodeControl) throws(NetconError) -> Bool {
-        do {
-            return try control.status().running
-        } catch .noIdentity {
-            return false
-        }
-    }
-
     private func waitForEmbeddedNode(_ node: EmbeddedNode, control: NodeControl) throws(NetconError) {
         // Generating a first identity takes seconds; the deadline is generous.
         let deadline = monotonicMilliseconds() + 120_000
         while monotonicMilliseconds() < deadline {
             if let failure = node.failure { throw failure }
             if node.hasStopped { break }
-            if (try? control.status().running) == true { return }
+            if (try? control.isDaemonRunning()) == true { return }
             usleep(50_000)
         }
         throw .daemonNotRunning(home: options.home.path)
