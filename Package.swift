@@ -46,6 +46,7 @@ let package = Package(
                 "CNetconRPC",
                 "CNetconSys",
                 "PreloadImage",
+                "UnderlayFaults",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -69,6 +70,8 @@ let package = Package(
             dependencies: ["CLwIP"],
             swiftSettings: lwipHeaders
         ),
+        // The fault model of test underlays (the node's test-only option and the benchmark's kernel reference).
+        .target(name: "UnderlayFaults"),
         .target(name: "CSodium"),
         .target(name: "CLZ4"),
         .target(name: "CZlib"),
@@ -106,7 +109,7 @@ let package = Package(
         // lwIP alone, in release mode.
         .executableTarget(
             name: "NetconBench",
-            dependencies: ["ZeroTier", "CSodium", "NetStack", "NetconRPC", "CNetconSys"],
+            dependencies: ["ZeroTier", "CSodium", "NetStack", "NetconRPC", "CNetconSys", "UnderlayFaults"],
             swiftSettings: lwipHeaders
         ),
         .testTarget(

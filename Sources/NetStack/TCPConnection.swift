@@ -72,6 +72,9 @@ public final class TCPConnection: @unchecked Sendable {
     private var abortedPCB: UnsafeMutablePointer<tcp_pcb>?
     private var local: IPEndpoint?
     private var remote: IPEndpoint?
+    /// Loss recovery on netcon's clock (see `TCPRecoveryTicker`).
+    private var recovery = netcon_tcp_recovery()
+    var isWatchedForRecovery = false
 
     private init(state: State, handlers: Handlers?) {
         self.state = state
@@ -157,6 +160,7 @@ public final class TCPConnection: @unchecked Sendable {
         guard case .connecting(let completion) = state else { return result(for: pcb) }
         state = .established
         recordEndpoints(pcb)
+        netcon_tcp_recovery_start(&recovery, pcb)
         completion?(.success(self))
         return result(for: pcb)
     }
@@ -178,6 +182,7 @@ public final class TCPConnection: @unchecked Sendable {
         let connection = TCPConnection(state: .established, handlers: nil)
         connection.attach(pcb)
         connection.recordEndpoints(pcb)
+        netcon_tcp_recovery_start(&connection.recovery, pcb)
         return connection
     }
 
@@ -227,7 +232,12 @@ public final class TCPConnection: @unchecked Sendable {
                 }
                 accepted += room
             }
-            if accepted > 0 { _ = tcp_output(pcb) }
+            if accepted > 0 {
+                let before = pcb.pointee.snd_nxt
+                _ = tcp_output(pcb)
+                netcon_tcp_recovery_sent(&recovery, pcb, before)
+                TCPRecoveryTicker.watch(self)
+            }
             if accepted < bytes.count { wantsWritable = true }
             return accepted
         }
@@ -405,6 +415,8 @@ public final class TCPConnection: @unchecked Sendable {
         }
         pbuf_free(p)
         unacknowledged += bytes.count
+        // The ACK lwIP holds back for a second segment goes out within a tick, not its 250 ms timer.
+        if pcb.pointee.flags & UInt16(TF_ACK_DELAY) != 0 { TCPRecoveryTicker.watch(self) }
         deliver(.data(bytes))
         return result(for: pcb)
     }
@@ -418,11 +430,18 @@ public final class TCPConnection: @unchecked Sendable {
     }
 
     private func lwipSent(_ pcb: UnsafeMutablePointer<tcp_pcb>) -> err_t {
+        netcon_tcp_recovery_acked(&recovery, pcb)
         if wantsWritable, Int(netcon_lwip_tcp_sndbuf(pcb)) >= Self.sendLowWater || pcb.pointee.unacked == nil {
             wantsWritable = false
             handlers?.writable()
         }
         return result(for: pcb)
+    }
+
+    /// Core held, from `TCPRecoveryTicker`: false once there is nothing left to watch.
+    func recoveryTick() -> Bool {
+        guard let pcb, case .established = state else { return false }
+        return netcon_tcp_recovery_tick(&recovery, pcb) != 0 || pcb.pointee.flags & UInt16(TF_ACK_DELAY) != 0
     }
 
     private func lwipFailed(_ err: err_t) {

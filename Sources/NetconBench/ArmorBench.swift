@@ -82,6 +82,7 @@ func formatted(_ value: Double, digits: Int) -> String {
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }
     let whole = Int(value * scale + 0.5)  // (non-negative values; `rounded()` would need libm)
+    if digits == 0 { return String(whole) }
     let fraction = String(whole % Int(scale))
     return "\(whole / Int(scale)).\(String(repeating: "0", count: digits - fraction.count))\(fraction)"
 }

@@ -16,10 +16,13 @@ final class BenchWorld: @unchecked Sendable {
     let executable: String
     private let children = Mutex<(pids: [String: pid_t], tornDown: Bool)>(([:], false))
     private(set) var addresses: [String: String] = [:]
+    /// Extra environment of the members' daemons (the test underlay's faults).
+    let memberEnvironment: [String]
     static let names = ["root", "m1", "m2"]
 
-    init(executable: String) throws {
+    init(executable: String, memberEnvironment: [String] = []) throws {
         self.executable = executable
+        self.memberEnvironment = memberEnvironment
         var template = Array("/tmp/netcon-bench-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw BenchFailure("cannot create a temporary directory") }
         base = String(cString: made)
@@ -40,7 +43,7 @@ final class BenchWorld: @unchecked Sendable {
             try writeFile("\(home(name))/planet", planet)
             let port = name == "root" ? rootPort : 0
             let pid = try spawn(["run", "--home", home(name), "--port", String(port), "--log-level", "warning"],
-                                stdout: open("\(base)/\(name).log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600))
+                                environment: name == "root" ? [] : memberEnvironment, stdout: open("\(base)/\(name).log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600))
             children.withLock { $0.pids[name] = pid }
         }
         try waitFor("the daemons' control sockets", seconds: 60) {
@@ -145,7 +148,7 @@ final class BenchWorld: @unchecked Sendable {
 
     /// Starts `netcon ARGS` with `stdout` (closed here) as its stdout and the commands' log as stderr, in an
     /// environment of its own: no inherited NETCON_HOME, the public planet forbidden.
-    private func spawn(_ arguments: [String], stdout: CInt) throws -> pid_t {
+    private func spawn(_ arguments: [String], environment extra: [String] = [], stdout: CInt) throws -> pid_t {
         defer { close(stdout) }
         guard stdout >= 0 else { throw BenchFailure("cannot open a log in \(base)") }
         var actions = posix_spawn_file_actions_t()
@@ -156,7 +159,7 @@ final class BenchWorld: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 2, "\(base)/commands.log", O_WRONLY | O_CREAT | O_APPEND, 0o600)
         var argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
-        let settings: [String] = ["NETCON_FORBID_DEFAULT_PLANET=1", "PATH=/usr/bin:/bin"]
+        let settings: [String] = ["NETCON_FORBID_DEFAULT_PLANET=1", "PATH=/usr/bin:/bin"] + extra
         var environment: [UnsafeMutablePointer<CChar>?] = settings.map { strdup($0) } + [nil]
         defer { for pointer in environment { free(pointer) } }
         var pid: pid_t = 0
@@ -180,96 +183,51 @@ final class BenchWorld: @unchecked Sendable {
 }
 
 /// TCP m1 → m2 through the members' RPC sockets: one listener on m2, a fresh connection per transfer.
+/// TCP from one member's stack to the other's, through the RPC as a program's sockets would go.
 struct NodeTransfer {
-    let m1: String
-    let m2: String
-    let m2Address: String
+    let from: String
+    let to: String
+    let toAddress: String
     let listener: CInt
     static let port: UInt16 = 7000
 
-    init(world: BenchWorld, addresses: [String: String]) throws {
-        m1 = world.home("m1") + "/rpc.sock"
-        m2 = world.home("m2") + "/rpc.sock"
-        m2Address = addresses["m2"]!
-        let listen = try rpc(m2, .tcpListen(local: RPCEndpoint(address: nil, port: Self.port), domain: .inet, backlog: 4,
-                                            listenHost: false, v6Only: false))
+    init(world: BenchWorld, addresses: [String: String], from: String = "m1", to: String = "m2") throws {
+        self.from = world.home(from) + "/rpc.sock"
+        self.to = world.home(to) + "/rpc.sock"
+        toAddress = addresses[to]!
+        let listen = try rpc(self.to, .tcpListen(local: RPCEndpoint(address: nil, port: Self.port), domain: .inet, backlog: 4,
+                                                 listenHost: false, v6Only: false))
         guard listen.reply.error == 0, let descriptor = listen.descriptor else {
-            throw BenchFailure("TCP_LISTEN on m2 failed: errno \(listen.reply.error)")
+            throw BenchFailure("TCP_LISTEN on \(to) failed: errno \(listen.reply.error)")
         }
         listener = descriptor
         setTimeouts(listener, seconds: 30)
     }
 
-    /// Moves `total` bytes m1 → m2; the rate in MB/s from the first write to the last byte read.
+    /// Moves `total` bytes of the checked pattern; the rate in MB/s from the first write to the last byte read.
     func run(bytes total: Int) throws -> Double {
-        let connect = try rpc(m1, .tcpConnect(remote: RPCEndpoint(address: .init(v4: ipv4Bytes(m2Address)), port: Self.port),
-                                              domain: .inet, options: .init()))
+        guard let seconds = try timed(bytes: total, deadlineSeconds: 600) else { throw BenchFailure("transfer stalled") }
+        return Double(total) / 1e6 / seconds
+    }
+
+    /// Moves `total` bytes; seconds taken (from the connect), nil if not done within `deadlineSeconds`.
+    func timed(bytes total: Int, deadlineSeconds: Int) throws -> Double? {
+        let start = monotonicMilliseconds()
+        let connect = try rpc(from, .tcpConnect(remote: RPCEndpoint(address: .init(v4: ipv4Bytes(toAddress)), port: Self.port),
+                                                domain: .inet, options: .init()))
         guard connect.reply.error == 0, let client = connect.descriptor else {
-            throw BenchFailure("TCP_CONNECT from m1 failed: errno \(connect.reply.error)")
+            throw BenchFailure("TCP_CONNECT failed: errno \(connect.reply.error)")
         }
         defer { close(client) }
         var header = [UInt8](repeating: 0, count: 256)
         var accepted: CInt = -1
         guard netcon_receive_descriptor(listener, &header, header.count, &accepted) > 0, accepted >= 0 else {
-            throw BenchFailure("m2 accepted nothing: errno \(errno)")
+            throw BenchFailure("nothing accepted: errno \(errno)")
         }
         defer { close(accepted) }
-        setTimeouts(client, seconds: 30)
-        setTimeouts(accepted, seconds: 30)
-
-        let clock = ContinuousClock()
-        let start = clock.now
-        let writer = try Writer(fd: client, total: total)
-        var received = 0
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while received < total {
-            let count = read(accepted, &buffer, buffer.count)
-            if count <= 0 { break }
-            received += count
-        }
-        let elapsed = clock.now - start
-        let sent = writer.join()
-        guard received == total, sent == total else {
-            throw BenchFailure("m1 wrote \(sent) and m2 read \(received) of \(total) bytes")
-        }
-        return megabytesPerSecond(total, elapsed)
-    }
-}
-
-/// Writes `total` bytes to `fd` on its own thread.
-private final class Writer: @unchecked Sendable {
-    let fd: CInt
-    let total: Int
-    private var thread = pthread_t()
-    private var written = 0
-
-    init(fd: CInt, total: Int) throws {
-        self.fd = fd
-        self.total = total
-        let retained = Unmanaged.passRetained(self).toOpaque()
-        guard pthread_create(&thread, nil, { context in
-            let writer = Unmanaged<Writer>.fromOpaque(context!).takeRetainedValue()
-            writer.writeAll()
-            return nil
-        }, retained) == 0 else {
-            Unmanaged<Writer>.fromOpaque(retained).release()
-            throw BenchFailure("cannot start the writer thread")
-        }
-    }
-
-    private func writeAll() {
-        let chunk = [UInt8](repeating: 0x5a, count: 1 << 16)
-        while written < total {
-            let count = chunk.withUnsafeBytes { send(fd, $0.baseAddress!, min($0.count, total - written), netcon_msg_nosignal) }
-            if count <= 0 { return }
-            written += count
-        }
-    }
-
-    /// Waits for the thread; the bytes it wrote.
-    func join() -> Int {
-        pthread_join(thread, nil)
-        return written
+        setTimeouts(client, seconds: deadlineSeconds)
+        setTimeouts(accepted, seconds: deadlineSeconds)
+        return try timedStream(from: client, to: accepted, bytes: total, start: start, deadlineSeconds: deadlineSeconds)
     }
 }
 

@@ -6,7 +6,8 @@ import Synchronization
 //   tcp    TCP between two lwIP interfaces in this process (StackBench.swift) next to TCP between two
 //          `netcon run` members on 127.0.0.1 (NodesBench.swift), and their ratio
 //   exec   a host-only socket workload plain and under `netcon exec`, and their ratio (ExecBench.swift)
-// Usage: NetconBench [armor|tcp|exec] [--mib N] [--rounds N] [--netcon PATH]
+//   loss   TCP between two members over a faulty underlay next to the kernel's TCP over the same faults
+// Usage: NetconBench [armor|tcp|exec|loss] [--mib N] [--rounds N] [--netcon PATH] [--loss-…]
 
 /// The world the signal watcher and the deadline tear down before exiting.
 let activeWorld = Mutex<BenchWorld?>(nil)
@@ -94,27 +95,41 @@ func tcpBench(mebibytes: Int, rounds: Int, executable: String) throws {
 }
 
 func main() {
-    var parts = Set(["armor", "tcp", "exec"])
+    var parts = Set(["armor", "tcp", "exec", "loss"])
     var mebibytes = 256, rounds = 3
+    var lossSizes = [4, 64], losses = [0.01, 0.03, 0.05], lossDeadline = 120
     var executable = siblingNetcon()
     var arguments = CommandLine.arguments.dropFirst()
     while let argument = arguments.popFirst() {
         switch argument {
-        case "armor", "tcp", "exec": parts = [argument]
+        case "armor", "tcp", "exec", "loss": parts = [argument]
+        case "--loss-mib": lossSizes = arguments.popFirst().map { $0.split(separator: ",").compactMap { Int($0) } } ?? lossSizes
+        case "--loss-rates": losses = arguments.popFirst().map { $0.split(separator: ",").compactMap { Double($0) } } ?? losses
+        case "--loss-deadline": lossDeadline = arguments.popFirst().flatMap { Int($0) } ?? lossDeadline
         case "--mib": mebibytes = arguments.popFirst().flatMap { Int($0) }.map { max(1, $0) } ?? mebibytes
         case "--rounds": rounds = arguments.popFirst().flatMap { Int($0) }.map { max(1, $0) } ?? rounds
         case "--netcon": executable = arguments.popFirst() ?? executable
         default:
-            printError("usage: NetconBench [armor|tcp|exec] [--mib N] [--rounds N] [--netcon PATH]")
+            printError("usage: NetconBench [armor|tcp|exec|loss] [--mib N] [--rounds N] [--netcon PATH] "
+                       + "[--loss-mib 4,64] [--loss-rates 0.01,0.03,0.05] [--loss-deadline S]")
             exit(64)
         }
     }
     // Generous: setting up the world takes seconds, a transfer at 10 MB/s would take 26 s for 256 MiB.
-    installGuards(deadlineSeconds: 120 + mebibytes * (rounds + 1) / 5)
+    let lossSeconds = parts.contains("loss") ? losses.count * (60 + lossSizes.count * 3 * lossDeadline) : 0
+    installGuards(deadlineSeconds: 120 + mebibytes * (rounds + 1) / 5 + lossSeconds)
     if parts.contains("armor") { armorBench() }
     if parts.contains("tcp") {
         do {
             try tcpBench(mebibytes: mebibytes, rounds: rounds, executable: executable)
+        } catch {
+            printError("NetconBench: \(error)")
+            tearDownAndExit(1)
+        }
+    }
+    if parts.contains("loss") {
+        do {
+            try lossBench(executable: executable, sizes: lossSizes, losses: losses, deadlineSeconds: lossDeadline)
         } catch {
             printError("NetconBench: \(error)")
             tearDownAndExit(1)

@@ -183,6 +183,39 @@ void netcon_lwip_tcp_set_reuseaddr(struct tcp_pcb *pcb);
 void netcon_lwip_tcp_endpoints(const struct tcp_pcb *pcb, ip_addr_t *local, uint16_t *local_port,
                                ip_addr_t *remote, uint16_t *remote_port);
 
+/* ---- TCP loss recovery ------------------------------------------------------------------------------ */
+
+/* lwIP 2.1 measures round trips and times retransmissions in ticks of its 500 ms slow timer, backs off by
+   doubling up to 128x, sends no SACK and leaves fast recovery on the first partial ACK: on a path that loses
+   datagrams, every window with two losses waits for a timeout of half a second or more, and a few in a row
+   stall the stream for minutes. This state, one per connection, times retransmissions in microseconds from
+   round trips measured by netcon instead (RFC 6298, 10 ms floor), driven by a tick of a few milliseconds
+   while data is in flight. lwIP's own timer keeps running as the backstop that ends a dead connection. */
+typedef struct {
+    uint32_t srtt_us;          /* smoothed round trip, 0 before the first sample */
+    uint32_t rttvar_us;
+    uint32_t timed_seq;        /* the sample ends when lastack reaches this */
+    uint32_t timed_at_us;
+    uint32_t last_ack;         /* lastack when progress was last seen */
+    uint32_t last_progress_us;
+    uint32_t seen_ssthresh;    /* a change means lwIP retransmitted by itself */
+    uint32_t retransmissions;  /* fast retransmission timeouts taken */
+    uint8_t timing;
+    uint8_t backoff;
+} netcon_tcp_recovery;
+
+/* A monotonic clock in microseconds (wraps every 71 minutes; only differences are used). */
+uint32_t netcon_monotonic_us(void);
+/* Core held. Starts the state of an established connection. */
+void netcon_tcp_recovery_start(netcon_tcp_recovery *r, const struct tcp_pcb *pcb);
+/* Core held, after tcp_output: times a round trip if that call sent something (snd_nxt moved). */
+void netcon_tcp_recovery_sent(netcon_tcp_recovery *r, const struct tcp_pcb *pcb, uint32_t snd_nxt_before);
+/* Core held, from the pcb's sent callback (new data acknowledged): round-trip samples. */
+void netcon_tcp_recovery_acked(netcon_tcp_recovery *r, struct tcp_pcb *pcb);
+/* Core held, every few milliseconds while it returns 1 (data in flight or queued): a delayed ACK goes out,
+   and a retransmission timeout on netcon's clock retransmits. */
+int netcon_tcp_recovery_tick(netcon_tcp_recovery *r, struct tcp_pcb *pcb);
+
 /* ---- Receive-callback context ------------------------------------------------------------------------ */
 
 /* How many bytes of IP header (with extension headers) precede the transport header of the packet

@@ -2,6 +2,7 @@ import ControlPlane
 import Glibc
 import Logging
 import SystemPackage
+import UnderlayFaults
 import ZeroTier
 
 /// `netcon run`: the composition root that owns a node's home, identity, sockets and event loop, and the
@@ -72,9 +73,15 @@ public struct Daemon {
         }
         let socket = try UDPSocket(port: options.port)
         defer { socket.close() }
+        let underlayFaults: UnderlayFaults?
+        do {
+            underlayFaults = try FaultyUnderlay.fromEnvironment()
+        } catch {
+            throw .invalidArgument("\(FaultyUnderlay.environmentVariable): \(error)")
+        }
         let networks = VirtualNetworks()
         let node = try NodeService(identity: identity, home: home, planet: planet, socket: socket, loop: loop, networks: networks,
-                                   logger: logger)
+                                   underlayFaults: underlayFaults, logger: logger)
         let control = try ControlServer(path: home.controlSocket, loop: loop, logger: logger, handler: node.handle)
         defer { control.close() }
         try node.start()

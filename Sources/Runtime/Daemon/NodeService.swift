@@ -2,6 +2,7 @@ import ControlPlane
 import Glibc
 import Logging
 import NetStack
+import UnderlayFaults
 import ZeroTier
 
 /// The running node: drives the ZeroTier engine from the event loop (UDP socket in batches, timers) and
@@ -27,12 +28,14 @@ final class NodeService {
     /// What the socket bridge sees of the ports.
     private let networks: VirtualNetworks
     private var lastCacheSave: Int64 = 0
+    /// Test-only: faults every received datagram meets first (`FaultyUnderlay`).
+    private var faultyUnderlay: FaultyUnderlay?
 
     static let pingTimeoutMilliseconds: Int64 = 5_000
     static let cacheSaveInterval: Int64 = 30_000
 
     init(identity: Identity, home: NodeHome, planet: World, socket: UDPSocket, loop: EventLoop, networks: VirtualNetworks,
-         logger: Logger) throws(NetconError) {
+         underlayFaults: UnderlayFaults? = nil, logger: Logger) throws(NetconError) {
         self.identity = identity
         self.networks = networks
         self.home = home
@@ -49,6 +52,13 @@ final class NodeService {
         for network in try joined.list() {
             logger.info("rejoining network", metadata: ["network.id": "\(network)"])
             node.join(network, cachedConfig: try? joined.cachedConfig(network), now: now)
+        }
+        if let underlayFaults {
+            logger.warning("test underlay faults on every received datagram", metadata: ["faults": "\(underlayFaults)"])
+            faultyUnderlay = FaultyUnderlay(
+                underlayFaults, loop: loop,
+                deliver: { [unowned self] bytes, endpoint in node.receive(bytes, from: endpoint, now: wallClockMilliseconds()) },
+                flush: { [unowned self] in flushOutputs() })
         }
     }
 
@@ -83,7 +93,11 @@ final class NodeService {
             let count: Int
             do {
                 count = try receiveBatch.receive(from: socket.fd) { bytes, endpoint in
-                    node.receive(bytes, from: endpoint, now: wallClockMilliseconds())
+                    if let faultyUnderlay {
+                        faultyUnderlay.receive(bytes, from: endpoint)
+                    } else {
+                        node.receive(bytes, from: endpoint, now: wallClockMilliseconds())
+                    }
                 }
             } catch {
                 logger.warning("udp receive failed", metadata: ["errno": "\(error)"])

@@ -1,0 +1,110 @@
+#include "CLwIP.h"
+#include <lwip/priv/tcp_priv.h>
+#include <string.h>
+#include <time.h>
+
+/* Loss recovery on the time scale of the path instead of lwIP's 500 ms timer tick (see CLwIP.h). Everything
+   here runs with the core held, on the pcb's own connection state; nothing is allocated. */
+
+enum {
+    RTO_MIN_US = 10000,      /* above the reordering a path shows (a late datagram is not a lost one) */
+    RTO_INITIAL_US = 200000, /* before the first sample */
+    RTO_MAX_BACKOFF = 6,     /* after that many fast retransmissions without progress, lwIP's own timer rules */
+};
+
+uint32_t netcon_monotonic_us(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint32_t)((uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_nsec / 1000u);
+}
+
+static uint32_t recovery_rto(const netcon_tcp_recovery *r) {
+    uint32_t rto = r->srtt_us == 0 ? RTO_INITIAL_US : r->srtt_us + 4 * r->rttvar_us;
+    if (rto < RTO_MIN_US) rto = RTO_MIN_US;
+    return rto << r->backoff;
+}
+
+static void start_timing(netcon_tcp_recovery *r, uint32_t seq, uint32_t now) {
+    r->timing = 1;
+    r->timed_seq = seq;
+    r->timed_at_us = now;
+}
+
+void netcon_tcp_recovery_start(netcon_tcp_recovery *r, const struct tcp_pcb *pcb) {
+    memset(r, 0, sizeof *r);
+    r->last_ack = pcb->lastack;
+    r->last_progress_us = netcon_monotonic_us();
+    r->seen_ssthresh = pcb->ssthresh;
+}
+
+void netcon_tcp_recovery_sent(netcon_tcp_recovery *r, const struct tcp_pcb *pcb, uint32_t snd_nxt_before) {
+    if (!r->timing && pcb->snd_nxt != snd_nxt_before) start_timing(r, pcb->snd_nxt, netcon_monotonic_us());
+}
+
+void netcon_tcp_recovery_acked(netcon_tcp_recovery *r, struct tcp_pcb *pcb) {
+    uint32_t now = netcon_monotonic_us();
+    if (pcb->ssthresh != r->seen_ssthresh) {
+        /* lwIP retransmitted (fast retransmit or its own timeout) since the last ACK: Karn's rule. */
+        r->seen_ssthresh = pcb->ssthresh;
+        r->timing = 0;
+    }
+    if (r->timing && TCP_SEQ_GEQ(pcb->lastack, r->timed_seq)) {
+        /* RFC 6298 with microseconds: SRTT += (R - SRTT) / 8, RTTVAR += (|R - SRTT| - RTTVAR) / 4. */
+        uint32_t sample = now - r->timed_at_us;
+        if (sample == 0) sample = 1;
+        if (r->srtt_us == 0) {
+            r->srtt_us = sample;
+            r->rttvar_us = sample / 2;
+        } else {
+            uint32_t delta = sample > r->srtt_us ? sample - r->srtt_us : r->srtt_us - sample;
+            r->rttvar_us = r->rttvar_us - r->rttvar_us / 4 + delta / 4;
+            r->srtt_us = r->srtt_us - r->srtt_us / 8 + sample / 8;
+        }
+        r->timing = 0;
+    }
+    /* What is queued goes out right after this callback (tcp_input's own tcp_output): time the byte after it,
+       so the sample never counts less than a round trip. */
+    if (!r->timing && pcb->unsent != NULL) start_timing(r, pcb->snd_nxt + 1, now);
+}
+
+int netcon_tcp_recovery_tick(netcon_tcp_recovery *r, struct tcp_pcb *pcb) {
+    uint32_t now = netcon_monotonic_us();
+    if (pcb->flags & TF_ACK_DELAY) {
+        /* What lwIP's 250 ms fast timer would do: the ACK held back for a second segment goes out now. */
+        tcp_ack_now(pcb);
+        tcp_output(pcb);
+    }
+    if (pcb->state < ESTABLISHED || pcb->state == TIME_WAIT) return 0;
+    if (pcb->unacked == NULL) {
+        r->last_ack = pcb->lastack;
+        r->last_progress_us = now;
+        r->backoff = 0;
+        return pcb->unsent != NULL;
+    }
+    if (pcb->lastack != r->last_ack) {
+        r->last_ack = pcb->lastack;
+        r->last_progress_us = now;
+        r->backoff = 0;
+    }
+    if (r->backoff >= RTO_MAX_BACKOFF || pcb->persist_backoff > 0) return 1;
+    if ((uint32_t)(now - r->last_progress_us) < recovery_rto(r)) return 1;
+    /* Nothing acknowledged for a retransmission timeout: what tcp_slowtmr does then (halve ssthresh, one
+       segment of window, resend from the first unacknowledged byte), without spending lwIP's retry budget
+       (nrtx): that stays with lwIP's own timer, which gives up on a dead path as it always did. */
+    uint8_t nrtx = pcb->nrtx;
+    if (tcp_rexmit_rto_prepare(pcb) == ERR_OK) {
+        tcpwnd_size_t in_flight = LWIP_MIN(pcb->cwnd, pcb->snd_wnd);
+        pcb->ssthresh = LWIP_MAX(in_flight >> 1, (tcpwnd_size_t)(pcb->mss << 1));
+        pcb->cwnd = pcb->mss;
+        pcb->bytes_acked = 0;
+        tcp_rexmit_rto_commit(pcb);
+        pcb->nrtx = nrtx;
+        pcb->rtime = 0;
+        r->retransmissions++;
+    }
+    r->seen_ssthresh = pcb->ssthresh;
+    r->timing = 0;
+    r->last_progress_us = now;
+    r->backoff++;
+    return 1;
+}

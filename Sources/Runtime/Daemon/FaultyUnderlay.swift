@@ -1,0 +1,68 @@
+import Glibc
+import UnderlayFaults
+import ZeroTier
+
+/// The test-only faulty underlay of `netcon run`: with `NETCON_TEST_UNDERLAY_FAULTS` set (see
+/// `UnderlayFaults` for its text), every datagram the node receives first meets those faults — lost,
+/// duplicated, a bit flipped, or held back so later ones overtake it. Faults on receive only, so two faulty
+/// nodes fault each datagram between them once. Loop thread only.
+final class FaultyUnderlay {
+    static let environmentVariable = "NETCON_TEST_UNDERLAY_FAULTS"
+
+    private var injector: FaultInjector
+    private let loop: EventLoop
+    private let deliver: ([UInt8], InetEndpoint) -> Void
+    private let flush: () -> Void
+    /// Held-back datagrams in the order they are due (one delay for all, so arrival order is due order).
+    private var held: [(due: Int64, bytes: [UInt8], from: InetEndpoint)] = []
+    private var heldStart = 0
+    private var timerArmed = false
+
+    /// The faults the environment asks for, nil when it asks for none; throws on a malformed value.
+    static func fromEnvironment() throws(UnderlayFaults.ParseError) -> UnderlayFaults? {
+        guard let text = getenv(environmentVariable).map({ String(cString: $0) }), !text.isEmpty else { return nil }
+        let faults = try UnderlayFaults(parsing: text)
+        return faults.isNone ? nil : faults
+    }
+
+    init(_ faults: UnderlayFaults, loop: EventLoop, deliver: @escaping ([UInt8], InetEndpoint) -> Void, flush: @escaping () -> Void) {
+        injector = FaultInjector(faults)
+        self.loop = loop
+        self.deliver = deliver
+        self.flush = flush
+    }
+
+    func receive(_ bytes: [UInt8], from endpoint: InetEndpoint) {
+        let fate = injector.fate(length: bytes.count)
+        guard fate.copies > 0 else { return }
+        var bytes = bytes
+        if let bit = fate.corruptedBit { bytes[bit / 8] ^= UInt8(1 << (bit % 8)) }
+        for _ in 0..<fate.copies {
+            if fate.delayed {
+                held.append((monotonicMilliseconds() + Int64(injector.faults.reorderDelayMilliseconds), bytes, endpoint))
+                armTimer()
+            } else {
+                deliver(bytes, endpoint)
+            }
+        }
+    }
+
+    private func armTimer() {
+        guard !timerArmed, heldStart < held.count else { return }
+        timerArmed = true
+        loop.schedule(afterMilliseconds: max(0, held[heldStart].due - monotonicMilliseconds())) { [self] in
+            timerArmed = false
+            let now = monotonicMilliseconds()
+            while heldStart < held.count, held[heldStart].due <= now {
+                deliver(held[heldStart].bytes, held[heldStart].from)
+                heldStart += 1
+            }
+            if heldStart == held.count {
+                held.removeAll(keepingCapacity: true)
+                heldStart = 0
+            }
+            flush()
+            armTimer()
+        }
+    }
+}
