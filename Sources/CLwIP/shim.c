@@ -159,6 +159,7 @@ static err_t netcon_linkoutput(struct netif *netif, struct pbuf *p) {
     if (n->output == NULL || !netif_is_up(netif) || !netif_is_link_up(netif)) return ERR_IF;
     driver_depth++;
     if (p->next == NULL) {
+        netcon_tcp_rewrite_outgoing_syn((uint8_t *)p->payload, p->len, netif->mtu);
         n->output(n->context, (const uint8_t *)p->payload, p->len);
     } else {
         uint8_t small[2048];
@@ -168,6 +169,7 @@ static err_t netcon_linkoutput(struct netif *netif, struct pbuf *p) {
             return ERR_MEM;
         }
         pbuf_copy_partial(p, buffer, p->tot_len, 0);
+        netcon_tcp_rewrite_outgoing_syn(buffer, p->tot_len, netif->mtu);
         n->output(n->context, buffer, p->tot_len);
         if (buffer != small) free(buffer);
     }
@@ -236,6 +238,7 @@ static int frame_is_for_netif(struct netif *netif, const struct pbuf *p) {
 static err_t netcon_ethernet_input(struct pbuf *p, struct netif *netif) {
     netcon_lwip_netif *n = (netcon_lwip_netif *)netif;
     if (n->added && netif_is_up(netif) && netif_is_link_up(netif) && frame_is_for_netif(netif, p)) {
+        netcon_tcp_note_incoming_syn(p);
         ethernet_input(p, netif);
     } else {
         pbuf_free(p);

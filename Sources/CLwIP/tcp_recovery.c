@@ -7,7 +7,7 @@
    here runs with the core held, on the pcb's own connection state; nothing is allocated. */
 
 enum {
-    RTO_MIN_US = 10000,      /* above the reordering a path shows (a late datagram is not a lost one) */
+    RTO_MIN_US = 5000,       /* above the reordering a path shows (a late datagram is not a lost one) */
     RTO_INITIAL_US = 200000, /* before the first sample */
     RTO_MAX_BACKOFF = 6,     /* after that many fast retransmissions without progress, lwIP's own timer rules */
 };
@@ -33,6 +33,7 @@ static void start_timing(netcon_tcp_recovery *r, uint32_t seq, uint32_t now) {
 void netcon_tcp_recovery_start(netcon_tcp_recovery *r, const struct tcp_pcb *pcb) {
     memset(r, 0, sizeof *r);
     r->last_ack = pcb->lastack;
+    r->acked_to = pcb->lastack;
     r->last_progress_us = netcon_monotonic_us();
     r->seen_ssthresh = pcb->ssthresh;
 }
@@ -47,6 +48,25 @@ void netcon_tcp_recovery_acked(netcon_tcp_recovery *r, struct tcp_pcb *pcb) {
         /* lwIP retransmitted (fast retransmit or its own timeout) since the last ACK: Karn's rule. */
         r->seen_ssthresh = pcb->ssthresh;
         r->timing = 0;
+        if (!(pcb->flags & TF_RTO)) {
+            /* A fast retransmit: what was in flight then (about twice the halved ssthresh) is the window
+               NewReno (RFC 6582) repairs one hole per partial ACK. */
+            uint32_t flight = pcb->snd_nxt - r->acked_to;
+            r->recovering = 1;
+            r->recover = r->acked_to + LWIP_MIN(flight, 2 * (uint32_t)pcb->ssthresh);
+        }
+    }
+    r->acked_to = pcb->lastack;
+    if (r->recovering) {
+        if (pcb->unacked == NULL || TCP_SEQ_GEQ(pcb->lastack, r->recover) || (pcb->flags & TF_RTO)) {
+            r->recovering = 0;
+        } else {
+            /* A partial ACK: the next hole is the first unacknowledged segment. lwIP leaves fast recovery
+               here and would wait for a timeout; resend it now (tcp_input's tcp_output sends it). */
+            uint8_t nrtx = pcb->nrtx;
+            if (tcp_rexmit(pcb) == ERR_OK) r->partial_ack_retransmissions++;
+            pcb->nrtx = nrtx;
+        }
     }
     if (r->timing && TCP_SEQ_GEQ(pcb->lastack, r->timed_seq)) {
         /* RFC 6298 with microseconds: SRTT += (R - SRTT) / 8, RTTVAR += (|R - SRTT| - RTTVAR) / 4. */
@@ -88,10 +108,33 @@ int netcon_tcp_recovery_tick(netcon_tcp_recovery *r, struct tcp_pcb *pcb) {
     }
     if (r->backoff >= RTO_MAX_BACKOFF || pcb->persist_backoff > 0) return 1;
     if ((uint32_t)(now - r->last_progress_us) < recovery_rto(r)) return 1;
-    /* Nothing acknowledged for a retransmission timeout: what tcp_slowtmr does then (halve ssthresh, one
+    uint8_t nrtx = pcb->nrtx;
+    if (r->backoff == 0 && !(pcb->flags & TF_RTO)) {
+        /* First timeout: the oldest segment is taken as lost (a time-based fast retransmit, since without
+           SACK a small window may never bring three duplicate ACKs): resend it alone, halve the window once
+           per loss episode, and let partial ACKs repair any further holes (NewReno). */
+        if (tcp_rexmit(pcb) == ERR_OK) {
+            if (!r->recovering) {
+                tcpwnd_size_t in_flight = LWIP_MIN(pcb->cwnd, pcb->snd_wnd);
+                pcb->ssthresh = LWIP_MAX(in_flight >> 1, (tcpwnd_size_t)(pcb->mss << 1));
+                pcb->cwnd = pcb->ssthresh;
+                r->recovering = 1;
+                r->recover = pcb->snd_nxt;
+            }
+            tcp_output(pcb);
+            r->probes++;
+        }
+        pcb->nrtx = nrtx;
+        pcb->rtime = 0;
+        r->seen_ssthresh = pcb->ssthresh;
+        r->timing = 0;
+        r->last_progress_us = now;
+        r->backoff++;
+        return 1;
+    }
+    /* Still nothing acknowledged: what tcp_slowtmr does on a retransmission timeout (halve ssthresh, one
        segment of window, resend from the first unacknowledged byte), without spending lwIP's retry budget
        (nrtx): that stays with lwIP's own timer, which gives up on a dead path as it always did. */
-    uint8_t nrtx = pcb->nrtx;
     if (tcp_rexmit_rto_prepare(pcb) == ERR_OK) {
         tcpwnd_size_t in_flight = LWIP_MIN(pcb->cwnd, pcb->snd_wnd);
         pcb->ssthresh = LWIP_MAX(in_flight >> 1, (tcpwnd_size_t)(pcb->mss << 1));
@@ -104,7 +147,15 @@ int netcon_tcp_recovery_tick(netcon_tcp_recovery *r, struct tcp_pcb *pcb) {
     }
     r->seen_ssthresh = pcb->ssthresh;
     r->timing = 0;
+    r->recovering = 0;
     r->last_progress_us = now;
     r->backoff++;
     return 1;
+}
+
+int netcon_tcp_recovery_received(struct tcp_pcb *pcb, uint16_t length) {
+    /* RFC 5681 4.2: out-of-order data, or data that filled a hole (more than a segment delivered at once),
+       is acknowledged at once, so the sender learns of the next hole without waiting for our tick. */
+    if (pcb->ooseq != NULL || length > pcb->mss) tcp_ack_now(pcb);
+    return (pcb->flags & TF_ACK_DELAY) != 0;
 }

@@ -160,6 +160,7 @@ public final class TCPConnection: @unchecked Sendable {
         guard case .connecting(let completion) = state else { return result(for: pcb) }
         state = .established
         recordEndpoints(pcb)
+        netcon_lwip_tcp_widen(pcb)
         netcon_tcp_recovery_start(&recovery, pcb)
         completion?(.success(self))
         return result(for: pcb)
@@ -182,6 +183,7 @@ public final class TCPConnection: @unchecked Sendable {
         let connection = TCPConnection(state: .established, handlers: nil)
         connection.attach(pcb)
         connection.recordEndpoints(pcb)
+        netcon_lwip_tcp_widen(pcb)
         netcon_tcp_recovery_start(&connection.recovery, pcb)
         return connection
     }
@@ -262,12 +264,7 @@ public final class TCPConnection: @unchecked Sendable {
     }
 
     private func recved(_ pcb: UnsafeMutablePointer<tcp_pcb>, _ count: Int) {
-        var left = count
-        while left > 0 {
-            let chunk = min(left, Int(UInt16.max))
-            tcp_recved(pcb, UInt16(chunk))
-            left -= chunk
-        }
+        netcon_lwip_tcp_recved(pcb, UInt32(clamping: count))
     }
 
     /// Disables (true) or enables Nagle's algorithm.
@@ -416,7 +413,7 @@ public final class TCPConnection: @unchecked Sendable {
         pbuf_free(p)
         unacknowledged += bytes.count
         // The ACK lwIP holds back for a second segment goes out within a tick, not its 250 ms timer.
-        if pcb.pointee.flags & UInt16(TF_ACK_DELAY) != 0 { TCPRecoveryTicker.watch(self) }
+        if netcon_tcp_recovery_received(pcb, UInt16(count)) != 0 { TCPRecoveryTicker.watch(self) }
         deliver(.data(bytes))
         return result(for: pcb)
     }

@@ -226,7 +226,7 @@ struct NodeTransfer {
         }
         defer { close(accepted) }
         setTimeouts(client, seconds: deadlineSeconds)
-        setTimeouts(accepted, seconds: deadlineSeconds)
+        setTimeouts(accepted, seconds: 1)
         return try timedStream(from: client, to: accepted, bytes: total, start: start, deadlineSeconds: deadlineSeconds)
     }
 }

@@ -76,11 +76,10 @@ func timedStream(from writerFD: CInt, to readerFD: CInt, bytes total: Int, start
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
     var timedOut = false
     while received < total {
-        let now = monotonicMilliseconds()
-        guard now < deadline else { timedOut = true; break }
-        var poller = pollfd(fd: readerFD, events: Int16(POLLIN), revents: 0)
-        guard poll(&poller, 1, CInt(min(1000, deadline - now))) > 0 else { continue }
+        // Blocking reads (the caller's SO_RCVTIMEO bounds each): a poll per read would pace the sender.
+        guard monotonicMilliseconds() < deadline else { timedOut = true; break }
         let count = read(readerFD, &buffer, buffer.count)
+        if count < 0 && errno == EAGAIN { continue }
         if count <= 0 { break }
         guard buffer.withUnsafeBytes({ PatternStream.matches(UnsafeRawBufferPointer(rebasing: $0[0..<count]), at: received) }) else {
             shutdown(writerFD, CInt(SHUT_RDWR))

@@ -183,14 +183,36 @@ void netcon_lwip_tcp_set_reuseaddr(struct tcp_pcb *pcb);
 void netcon_lwip_tcp_endpoints(const struct tcp_pcb *pcb, ip_addr_t *local, uint16_t *local_port,
                                ip_addr_t *remote, uint16_t *remote_port);
 
+/* ---- TCP segment size and window ----------------------------------------------------------------------- */
+
+/* What netcon lets a connection use beyond lwipopts.h (see tcp_window.c): segments up to the interface MTU
+   minus the headers when the peer's SYN allows it, a 1 MiB receive window (window scale 5), 512 KiB of send
+   buffer (lwIP's TCP_SND_QUEUELEN pbufs still bound what is queued). */
+enum {
+    NETCON_TCP_RCV_SCALE = 5,
+    NETCON_TCP_WND = 1 << 20,
+    NETCON_TCP_SND_BUF = 512 << 10,
+};
+/* Core held, for each frame lwIP sends: a SYN's MSS option is raised to `mtu` minus the headers and its
+   window-scale option says NETCON_TCP_RCV_SCALE; the TCP checksum is updated. Other frames are untouched. */
+void netcon_tcp_rewrite_outgoing_syn(uint8_t *frame, size_t length, uint16_t mtu);
+/* Core held, for each frame received: remembers the MSS a SYN offers above TCP_MSS (lwIP clamps it). */
+void netcon_tcp_note_incoming_syn(const struct pbuf *p);
+/* Core held, once a connection is established (accept or connected callback, before lwIP sends anything
+   but SYNs): takes on the peer's segment size, the wider window and the larger send buffer. */
+void netcon_lwip_tcp_widen(struct tcp_pcb *pcb);
+/* tcp_recved up to the widened window. */
+void netcon_lwip_tcp_recved(struct tcp_pcb *pcb, uint32_t length);
+
 /* ---- TCP loss recovery ------------------------------------------------------------------------------ */
 
 /* lwIP 2.1 measures round trips and times retransmissions in ticks of its 500 ms slow timer, backs off by
    doubling up to 128x, sends no SACK and leaves fast recovery on the first partial ACK: on a path that loses
    datagrams, every window with two losses waits for a timeout of half a second or more, and a few in a row
    stall the stream for minutes. This state, one per connection, times retransmissions in microseconds from
-   round trips measured by netcon instead (RFC 6298, 10 ms floor), driven by a tick of a few milliseconds
-   while data is in flight. lwIP's own timer keeps running as the backstop that ends a dead connection. */
+   round trips measured by netcon instead (RFC 6298, 5 ms floor), driven by a tick of a few milliseconds
+   while data is in flight, and after lwIP's fast retransmit resends the next hole on each partial ACK
+   (NewReno, RFC 6582). lwIP's own timer keeps running as the backstop that ends a dead connection. */
 typedef struct {
     uint32_t srtt_us;          /* smoothed round trip, 0 before the first sample */
     uint32_t rttvar_us;
@@ -199,8 +221,13 @@ typedef struct {
     uint32_t last_ack;         /* lastack when progress was last seen */
     uint32_t last_progress_us;
     uint32_t seen_ssthresh;    /* a change means lwIP retransmitted by itself */
+    uint32_t acked_to;         /* lastack at the previous ACK of new data */
+    uint32_t recover;          /* NewReno: the end of the window being repaired */
     uint32_t retransmissions;  /* fast retransmission timeouts taken */
+    uint32_t partial_ack_retransmissions;
+    uint32_t probes;           /* first timeouts, answered by resending the oldest segment alone */
     uint8_t timing;
+    uint8_t recovering;
     uint8_t backoff;
 } netcon_tcp_recovery;
 
@@ -212,6 +239,9 @@ void netcon_tcp_recovery_start(netcon_tcp_recovery *r, const struct tcp_pcb *pcb
 void netcon_tcp_recovery_sent(netcon_tcp_recovery *r, const struct tcp_pcb *pcb, uint32_t snd_nxt_before);
 /* Core held, from the pcb's sent callback (new data acknowledged): round-trip samples. */
 void netcon_tcp_recovery_acked(netcon_tcp_recovery *r, struct tcp_pcb *pcb);
+/* Core held, from the pcb's recv callback with the bytes delivered: what filled a hole is acknowledged now.
+   Returns 1 when lwIP holds the ACK back (for the tick to send). */
+int netcon_tcp_recovery_received(struct tcp_pcb *pcb, uint16_t length);
 /* Core held, every few milliseconds while it returns 1 (data in flight or queued): a delayed ACK goes out,
    and a retransmission timeout on netcon's clock retransmits. */
 int netcon_tcp_recovery_tick(netcon_tcp_recovery *r, struct tcp_pcb *pcb);
