@@ -58,9 +58,8 @@ let package = Package(
         .target(
             name: "ZeroTier",
             dependencies: [
-                "CSodium", "CLZ4",
+                "CSodium", "CLZ4", "CAESGMACSIV",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             linkerSettings: staticSystemLibraries
         ),
@@ -70,6 +69,11 @@ let package = Package(
             swiftSettings: lwipHeaders
         ),
         .target(name: "CSodium"),
+        // AES-GMAC-SIV in place, on the BoringSSL that swift-crypto's Crypto product links.
+        .target(
+            name: "CAESGMACSIV",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(name: "CLZ4"),
         .target(name: "CZlib"),
         .target(
@@ -111,7 +115,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ZeroTierTests",
-            dependencies: ["ZeroTier"]
+            dependencies: [
+                "ZeroTier",
+                // The swift-crypto suite-3 reference the tests hold the in-place code to.
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
         ),
         .testTarget(
             name: "RuntimeTests",
