@@ -311,7 +311,8 @@ import Testing
 
     // MARK: - The node
 
-    /// A known peer's suite-3 ECHO is accepted and answered (OK refers to the wire ID); a forged one is dropped.
+    /// A known peer's suite-3 ECHO is accepted and answered (OK refers to the wire ID, and goes back as suite
+    /// 3 since the root announced protocol 12); a forged one is dropped.
     @Test func nodeAcceptsSuite3FromAKnownPeer() throws {
         let world = try InMemoryWorld(members: ["m1"])
         let m1 = try world.node("m1")
@@ -337,8 +338,8 @@ import Testing
             return nil
         }
         var reply = try #require(replies.first)
-        #expect(reply[18] == 0x88, "the node still answers with suite 1")
-        #expect(PacketArmor.dearmor(&reply, key: key))
+        #expect(reply[18] == 0x18, "the root announced 12: the answer is suite 3")
+        #expect(PacketArmor.dearmor(&reply, keys: keys))
         let ok = try OKMessage(payload: try Packet(bytes: reply).decompressed().payload)
         #expect(ok.inRePacketID == Self.packetID(bytes))
         #expect(ok.body == .echo(Array("suite 3".utf8)))
