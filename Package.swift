@@ -59,9 +59,8 @@ let package = Package(
         .target(
             name: "ZeroTier",
             dependencies: [
-                "CSodium", "CLZ4",
+                "CSodium", "CLZ4", "CAESGMACSIV",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             linkerSettings: staticSystemLibraries
         ),
@@ -73,6 +72,11 @@ let package = Package(
         // The fault model of test underlays (the node's test-only option and the benchmark's kernel reference).
         .target(name: "UnderlayFaults"),
         .target(name: "CSodium"),
+        // AES-GMAC-SIV in place, on the BoringSSL that swift-crypto's Crypto product links.
+        .target(
+            name: "CAESGMACSIV",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(name: "CLZ4"),
         .target(name: "CZlib"),
         .target(
@@ -114,7 +118,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ZeroTierTests",
-            dependencies: ["ZeroTier"]
+            dependencies: [
+                "ZeroTier",
+                // The swift-crypto suite-3 reference the tests hold the in-place code to.
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
         ),
         .testTarget(
             name: "RuntimeTests",

@@ -18,24 +18,31 @@ final class InMemoryWorld {
     let planet: World
     let planetKey: C25519.KeyPair
 
+    /// What each node announces and how it behaves, by name ("root", "m1"…); the default for the others.
+    let configurations: [String: NodeConfiguration]
+
     /// One root (the vectors' root identity) and the given members, all on 127.0.0.1 ports.
-    init(members: [String]) throws {
+    init(members: [String], configurations: [String: NodeConfiguration] = [:]) throws {
+        self.configurations = configurations
         let root = try Identity(Vectors.text("world/root.secret"))
         let rootEndpoint = InetEndpoint("127.0.0.1/9993")!
         planetKey = C25519.generate()
         planet = World(kind: .planet, id: 42, timestamp: 1, updatesMustBeSignedBy: planetKey.publicKey,
                        roots: [World.Root(identity: root.publicOnly, stableEndpoints: [rootEndpoint])], signedWith: planetKey)
         var seed: UInt64 = 1
-        add(root, at: rootEndpoint, seed: &seed)
+        add(root, at: rootEndpoint, seed: &seed, configuration: configurations["root"])
         for (index, name) in members.enumerated() {
-            add(try Identity(Vectors.text("world/\(name).secret")), at: InetEndpoint("127.0.0.1/\(10000 + index)")!, seed: &seed)
+            add(try Identity(Vectors.text("world/\(name).secret")), at: InetEndpoint("127.0.0.1/\(10000 + index)")!, seed: &seed,
+                configuration: configurations[name])
         }
     }
 
-    private func add(_ identity: Identity, at endpoint: InetEndpoint, seed: inout UInt64, planet: World? = nil) {
+    private func add(_ identity: Identity, at endpoint: InetEndpoint, seed: inout UInt64, planet: World? = nil,
+                     configuration: NodeConfiguration? = nil) {
         var generator = SplitMix(state: seed)
         seed += 1
-        let node = Node(identity: identity, planet: planet ?? self.planet, randomPacketID: { generator.next() })
+        let node = Node(identity: identity, planet: planet ?? self.planet, configuration: configuration ?? NodeConfiguration(),
+                        randomPacketID: { generator.next() })
         nodes[identity.address] = node
         endpoints[identity.address] = endpoint
         byEndpoint[endpoint] = identity.address
@@ -45,7 +52,7 @@ final class InMemoryWorld {
     func restart(_ name: String, planet: World? = nil) throws {
         let identity = try Identity(Vectors.text("world/\(name).secret"))
         var seed: UInt64 = 1000
-        add(identity, at: endpoints[identity.address]!, seed: &seed, planet: planet)
+        add(identity, at: endpoints[identity.address]!, seed: &seed, planet: planet, configuration: configurations[name])
     }
 
     func node(_ name: String) throws -> Node {

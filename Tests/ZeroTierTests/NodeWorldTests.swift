@@ -172,4 +172,116 @@ import Testing
         let hellos = restarted.drainOutputs()
         #expect(hellos.contains { if case .datagram(_, let to, _) = $0 { return to == world.endpoints[m2.address] } else { return false } })
     }
+
+    // MARK: - Cipher suites
+
+    /// Every whole packet (or fragmented packet's head) the world carried from one node to another, directly
+    /// or through the root (then twice), opened with the pair's key: its suite, verb, and for OK what it answers.
+    static func packets(in world: InMemoryWorld, from sender: Address, to receiver: Address) throws
+        -> [(cipher: CipherSuite, verb: Verb?, inReVerb: Verb?, bytes: [UInt8])] {
+        let names = ["root", "m1", "m2"]
+        let identities = try Dictionary(uniqueKeysWithValues: names.map { try PacketArmorTests.world($0) }.map { ($0.address, $0) })
+        let from = try #require(identities[sender]), to = try #require(identities[receiver])
+        let key = try #require(from.agree(with: to.publicOnly))
+        let aesKeys = AESGMACSIVKeys(peerKey: key)
+        var found: [(CipherSuite, Verb?, Verb?, [UInt8])] = []
+        for entry in world.log {
+            guard case let .packet(packet)? = try? Datagram(bytes: entry.bytes), packet.header.source == sender,
+                  packet.header.destination == receiver else { continue }
+            var bytes = entry.bytes
+            var verb: Verb?, inReVerb: Verb?
+            // A fragmented packet's head alone cannot be opened; its suite is in the clear all the same.
+            if !packet.header.flags.isFragmented {
+                #expect(PacketArmor.dearmor(&bytes, key: key, aesKeys: aesKeys))
+                let plain = try Packet(bytes: bytes).decompressed()
+                verb = plain.header.verb
+                if verb == .ok { inReVerb = try OKMessage(payload: plain.payload).inReVerb }
+            }
+            found.append((packet.header.flags.cipher, verb, inReVerb, entry.bytes))
+        }
+        return found
+    }
+
+    /// Brings up m1 and m2 on one network and lets them find their direct path.
+    static func connectedPair(_ world: InMemoryWorld) throws -> (Node, Node, NetworkID) {
+        let m1 = try world.node("m1"), m2 = try world.node("m2")
+        let network = NetworkID("cf2daa94e4000002")!
+        m1.networks = [network]
+        m2.networks = [network]
+        world.run(milliseconds: 3_000)
+        m1.echo(m2.address, now: world.now)
+        world.run(milliseconds: 1_000)
+        #expect(m1.peerSnapshots(now: world.now).first { $0.identity.address == m2.address }?.preferredPath == world.endpoints[m2.address])
+        return (m1, m2, network)
+    }
+
+    /// Two netcon nodes announcing protocol 12 exchange frames (one big enough to be fragmented) as suite 3,
+    /// both ways; HELLO stays suite 0 and the first OK(HELLO) to a peer not heard before is suite 1, as
+    /// ZeroTier One 1.14 does.
+    @Test func framesTravelAsSuite3WhenBothAnnounce12() throws {
+        let world = try InMemoryWorld(members: ["m1", "m2"])
+        let root = try world.node("root")
+        let (m1, m2, network) = try Self.connectedPair(world)
+        let setupFromRoot = try Self.packets(in: world, from: root.address, to: m1.address)
+        world.log.removeAll()
+        let m1MAC = MAC(address: m1.address, network: network), m2MAC = MAC(address: m2.address, network: network)
+        var generator = SplitMix64(seed: 7)
+        let big = [UInt8].random(count: 2_400, using: &generator)
+        m1.sendFrame(network: network, source: m1MAC, destination: m2MAC, etherType: 0x0800, payload: [0x45, 0, 0, 20], now: world.now)
+        m1.sendFrame(network: network, source: m1MAC, destination: m2MAC, etherType: 0x0800, payload: big, now: world.now)
+        m2.sendFrame(network: network, source: m2MAC, destination: m1MAC, etherType: 0x0800, payload: [0x45, 1, 2, 3], now: world.now)
+        world.settle()
+        #expect(world.frames[m2.address]?.map(\.payload) == [[0x45, 0, 0, 20], big])
+        #expect(world.frames[m1.address]?.map(\.payload) == [[0x45, 1, 2, 3]])
+
+        let forward = try Self.packets(in: world, from: m1.address, to: m2.address)
+        let back = try Self.packets(in: world, from: m2.address, to: m1.address)
+        #expect(forward.filter { $0.verb == .frame }.count == 1)
+        #expect(forward.contains { $0.verb == nil && $0.bytes.count == ProtocolLimits.defaultPhysicalMTU }, "the big frame's head")
+        #expect(back.filter { $0.verb == .frame }.count == 1)
+        #expect((forward + back).allSatisfy { $0.cipher == .aesGmacSiv })
+        #expect(m2.counters.packetsAccepted > 0 && m2.counters.dropped[.authenticationFailed] == nil)
+
+        // From the start: HELLO is the only suite-0 packet; the root's first OK(HELLO) to m1 went out before
+        // it had heard m1's version (suite 1), the next one, a root ping later, is suite 3.
+        world.run(milliseconds: NodeTiming.rootPing + 1_000)
+        let toRoot = try Self.packets(in: world, from: m1.address, to: root.address)
+        let fromRoot = try Self.packets(in: world, from: root.address, to: m1.address)
+        #expect((toRoot + fromRoot).allSatisfy { ($0.cipher == .poly1305None) == ($0.verb == .hello) })
+        #expect(toRoot.contains { $0.verb == .hello })
+        #expect(fromRoot.filter { $0.inReVerb == .hello }.map(\.cipher) == [.aesGmacSiv])
+        #expect(setupFromRoot.filter { $0.inReVerb == .hello }.first?.cipher == .salsa2012Poly1305)
+        #expect(setupFromRoot.drop { $0.inReVerb != .hello }.dropFirst().allSatisfy { $0.cipher == .aesGmacSiv || $0.verb == .hello })
+        #expect(setupFromRoot.contains { $0.inReVerb == .whois && $0.cipher == .aesGmacSiv })
+    }
+
+    /// A node announcing protocol 11 gets Salsa20/12-Poly1305 from everyone and sends it too, while its
+    /// neighbour and the root keep suite 3 between themselves.
+    @Test func aPeerAnnouncing11GetsSalsa() throws {
+        var eleven = NodeConfiguration()
+        eleven.protocolVersion = 11
+        let world = try InMemoryWorld(members: ["m1", "m2"], configurations: ["m2": eleven])
+        let root = try world.node("root")
+        let (m1, m2, network) = try Self.connectedPair(world)
+        world.log.removeAll()
+        world.echoes.removeAll()
+        let m1MAC = MAC(address: m1.address, network: network), m2MAC = MAC(address: m2.address, network: network)
+        m1.sendFrame(network: network, source: m1MAC, destination: m2MAC, etherType: 0x0800, payload: [1, 2, 3], now: world.now)
+        m2.sendFrame(network: network, source: m2MAC, destination: m1MAC, etherType: 0x0800, payload: [4, 5, 6], now: world.now)
+        m1.echo(root.address, now: world.now)
+        m2.echo(root.address, now: world.now)
+        world.settle()
+        #expect(world.frames[m2.address]?.map(\.payload) == [[1, 2, 3]])
+        #expect(world.frames[m1.address]?.map(\.payload) == [[4, 5, 6]])
+        #expect(world.echoes[m1.address]?.count == 1 && world.echoes[m2.address]?.count == 1)
+
+        let toEleven = try Self.packets(in: world, from: m1.address, to: m2.address) + Self.packets(in: world, from: root.address, to: m2.address)
+        let fromEleven = try Self.packets(in: world, from: m2.address, to: m1.address) + Self.packets(in: world, from: m2.address, to: root.address)
+        let twelves = try Self.packets(in: world, from: m1.address, to: root.address) + Self.packets(in: world, from: root.address, to: m1.address)
+        #expect(toEleven.contains { $0.verb == .frame } && fromEleven.contains { $0.verb == .frame })
+        #expect((toEleven + fromEleven).allSatisfy { $0.cipher == .salsa2012Poly1305 })
+        #expect(!twelves.isEmpty && twelves.allSatisfy { $0.cipher == .aesGmacSiv })
+        let m2View = try #require(root.peerSnapshots(now: world.now).first { $0.identity.address == m2.address })
+        #expect(m2View.version?.protocolVersion == 11)
+    }
 }

@@ -40,6 +40,19 @@ enum SelftestCrypto {
         guard PacketArmor.dearmor(&packet, key: key), Array(packet[27...]) == Array(plain[27...]) else {
             throw SelftestFailure("Salsa20/12-Poly1305 round trip failed")
         }
-        return "Salsa20/12-Poly1305"
+
+        // Suite 3, on the BoringSSL code swift-crypto links (AES-NI where the CPU has it).
+        let aesKeys = AESGMACSIVKeys(peerKey: key)
+        packet = plain
+        guard PacketArmor.armor(&packet, keys: aesKeys), packet[27...] != plain[27...] else {
+            throw SelftestFailure("AES-GMAC-SIV armor did not encrypt")
+        }
+        tampered = packet
+        tampered[30] ^= 1
+        guard !PacketArmor.dearmor(&tampered, keys: aesKeys) else { throw SelftestFailure("a tampered AES-GMAC-SIV packet was accepted") }
+        guard PacketArmor.dearmor(&packet, keys: aesKeys), Array(packet[27...]) == Array(plain[27...]) else {
+            throw SelftestFailure("AES-GMAC-SIV round trip failed")
+        }
+        return "Salsa20/12-Poly1305, AES-GMAC-SIV"
     }
 }

@@ -1,6 +1,4 @@
-internal import Crypto
-internal import _CryptoExtras
-internal import FoundationEssentials
+internal import CAESGMACSIV
 
 /// Cipher suite 3, AES-GMAC-SIV (ZeroTier protocol 12 and later), over whole packets.
 ///
@@ -18,13 +16,11 @@ internal import FoundationEssentials
 /// tag, recompute the GMAC and compare. Dearmoring leaves T[0:8] in the header: that is the packet's ID
 /// as both sides know it (OK and ERROR refer to it), while the sender's original ID only went into the
 /// GMAC nonce.
+///
+/// The work is done in place by `Sources/CAESGMACSIV` on BoringSSL's AES-NI and carry-less-multiply code:
+/// no allocation and no copy of the payload per packet.
 extension PacketArmor {
     static let aesGmacSivSuite: UInt8 = 3
-    /// Destination, source and flags: the header bytes the GMAC covers.
-    static let authenticatedHeaderRange = 8..<19
-    /// They are zero-padded to one GHASH block before the plaintext follows.
-    static let authenticatedHeaderPaddedLength = 16
-    static let packetIDRange = 0..<8
 
     /// Seals the packet with suite 3: sets the suite in the flags (clearing the retired "encrypted" bit,
     /// keeping the fragment flag and the hop count), encrypts everything from the verb on and replaces the
@@ -32,47 +28,41 @@ extension PacketArmor {
     /// plaintext and original packet ID always give the same bytes. False, changing nothing, for a packet
     /// shorter than `minimumPacketLength`.
     public static func armor(_ packet: inout [UInt8], keys: AESGMACSIVKeys) -> Bool {
-        guard packet.count >= minimumPacketLength else { return false }
-        let flags = packet[flagsIndex] & ~(suiteMask | legacyEncryptedBit) | aesGmacSivSuite << 3
-        let packetID = Array(packet[packetIDRange])
-        guard let tag = gmacTag(header: packet[authenticatedHeaderRange], flags: flags,
-                                plaintext: packet[verbIndex...], packetID: packetID, key: keys.k0) else { return false }
-        var siv = packetID + (0..<8).map { tag[$0] ^ tag[$0 + 8] }
-        guard (try? AES.permute(&siv, key: keys.k1)) != nil,
-              let ciphertext = counterMode(packet[verbIndex...], siv: siv, key: keys.k1) else { return false }
-        packet[flagsIndex] = flags
-        packet.replaceSubrange(packetIDRange, with: siv[0..<8])
-        packet.replaceSubrange(macRange, with: siv[8..<16])
-        packet.replaceSubrange(verbIndex..., with: ciphertext)
-        return true
+        packet.withUnsafeMutableBytes { armor($0, keys: keys) }
+    }
+
+    /// `armor(_:keys:)` on bytes the caller owns.
+    public static func armor(_ packet: UnsafeMutableRawBufferPointer, keys: AESGMACSIVKeys) -> Bool {
+        guard packet.count >= minimumPacketLength, let base = packet.baseAddress else { return false }
+        let flags = packet[flagsIndex]
+        packet[flagsIndex] = flags & ~(suiteMask | legacyEncryptedBit) | aesGmacSivSuite << 3
+        let sealed = withExtendedLifetime(keys.context) {
+            netcon_gmacsiv_seal(keys.context.pointer, base.assumingMemoryBound(to: UInt8.self), packet.count) == 1
+        }
+        if !sealed { packet[flagsIndex] = flags }
+        return sealed
     }
 
     /// Opens a suite-3 packet in place. False, leaving the packet untouched, when it is too short, declares
     /// another suite, or fails authentication.
     public static func dearmor(_ packet: inout [UInt8], keys: AESGMACSIVKeys) -> Bool {
-        dearmorRecoveringPacketID(&packet, keys: keys) != nil
+        packet.withUnsafeMutableBytes { open($0, keys: keys, originalID: nil) }
+    }
+
+    /// `dearmor(_:keys:)` on bytes the caller owns.
+    public static func dearmor(_ packet: UnsafeMutableRawBufferPointer, keys: AESGMACSIVKeys) -> Bool {
+        open(packet, keys: keys, originalID: nil)
     }
 
     /// `dearmor(_:keys:)` that also returns the packet ID the sender sealed with (which the wire does not
     /// show); nil on failure. Putting that ID back into bytes 0–7 and calling `armor(_:keys:)` reproduces
     /// the received packet.
     public static func dearmorRecoveringPacketID(_ packet: inout [UInt8], keys: AESGMACSIVKeys) -> UInt64? {
-        guard packet.count >= minimumPacketLength,
-              (packet[flagsIndex] & suiteMask) >> 3 == aesGmacSivSuite else { return nil }
-        let siv = Array(packet[packetIDRange]) + Array(packet[macRange])
-        var opened = siv
-        guard (try? AES.inversePermute(&opened, key: keys.k1)) != nil,
-              let plaintext = counterMode(packet[verbIndex...], siv: siv, key: keys.k1),
-              let tag = gmacTag(header: packet[authenticatedHeaderRange], flags: packet[flagsIndex],
-                                plaintext: plaintext[...], packetID: Array(opened[0..<8]), key: keys.k0)
-        else { return nil }
-        let folded = (0..<8).map { tag[$0] ^ tag[$0 + 8] }
-        let authentic = folded.withUnsafeBytes { folded in
-            opened.withUnsafeBytes { Sodium.constantTimeEqual(folded, UnsafeRawBufferPointer(rebasing: $0[8..<16])) }
+        var original: UInt64 = 0
+        let opened = withUnsafeMutableBytes(of: &original) { original in
+            packet.withUnsafeMutableBytes { open($0, keys: keys, originalID: original) }
         }
-        guard authentic else { return nil }
-        packet.replaceSubrange(verbIndex..., with: plaintext)
-        return opened[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
+        return opened ? UInt64(bigEndian: original) : nil
     }
 
     /// Opens whatever suite a peer may use: 0 and 1 with the peer key, 3 with its AES keys. `aesKeys` is
@@ -88,30 +78,14 @@ extension PacketArmor {
 
     // MARK: - Internals
 
-    /// The 16-byte GMAC tag; nil only if swift-crypto rejects its inputs (it cannot for these sizes).
-    private static func gmacTag(header: ArraySlice<UInt8>, flags: UInt8, plaintext: ArraySlice<UInt8>,
-                                packetID: [UInt8], key: SymmetricKey) -> [UInt8]? {
-        var authenticated = [UInt8]()
-        authenticated.reserveCapacity(authenticatedHeaderPaddedLength + plaintext.count)
-        authenticated += header.dropLast()
-        authenticated.append(flags & ~hopsMask)
-        authenticated += repeatElement(0, count: authenticatedHeaderPaddedLength - header.count)
-        authenticated += plaintext
-        guard let nonce = try? AES.GCM.Nonce(data: packetID + [0, 0, 0, 0]),
-              let sealed = try? AES.GCM.seal([UInt8](), using: key, nonce: nonce, authenticating: authenticated)
-        else { return nil }
-        return Array(sealed.tag)
-    }
-
-    /// AES-CTR with the synthetic IV as initial counter block, bit 7 of byte 12 cleared. swift-crypto carries
-    /// the increment over all 128 bits, ZeroTier only over the low 32; with that bit clear the low 32 bits
-    /// would need 2^31 blocks to overflow, far beyond any packet, so both give the same keystream.
-    private static func counterMode(_ input: ArraySlice<UInt8>, siv: [UInt8], key: SymmetricKey) -> [UInt8]? {
-        var counter = siv
-        counter[12] &= 0x7f
-        guard let nonce = try? AES._CTR.Nonce(nonceBytes: counter),
-              let output = try? AES._CTR.encrypt(input, using: key, nonce: nonce),
-              output.count == input.count else { return nil }
-        return Array(output)
+    /// Checks length and suite, then opens in place; `originalID` (8 bytes) receives the sealing ID.
+    private static func open(_ packet: UnsafeMutableRawBufferPointer, keys: AESGMACSIVKeys,
+                             originalID: UnsafeMutableRawBufferPointer?) -> Bool {
+        guard packet.count >= minimumPacketLength, let base = packet.baseAddress,
+              (packet[flagsIndex] & suiteMask) >> 3 == aesGmacSivSuite else { return false }
+        return withExtendedLifetime(keys.context) {
+            netcon_gmacsiv_open(keys.context.pointer, base.assumingMemoryBound(to: UInt8.self), packet.count,
+                                originalID?.baseAddress?.assumingMemoryBound(to: UInt8.self)) == 1
+        }
     }
 }

@@ -66,7 +66,6 @@ extension Node {
             counters.drop(.identityMismatch)
             return
         }
-        peer.remoteVersion = RemoteVersion(protocolVersion: hello.protocolVersion, software: hello.version)
         // A peer on an older version of our planet gets the current one with the answer.
         var updates = [World]()
         if let theirs = hello.planet, theirs.id == planet.id, theirs.timestamp < planet.timestamp { updates.append(planet) }
@@ -74,7 +73,10 @@ extension Node {
             timestamp: hello.timestamp, protocolVersion: configuration.protocolVersion, version: configuration.softwareVersion,
             observedAddress: header.flags.hops == 0 ? endpoint : nil, worldUpdates: updates
         )
+        // The answer's suite follows what the peer had announced before this HELLO (ZeroTier One 1.14 armors
+        // OK(HELLO) first and records the new version after), so a first OK(HELLO) is always suite 1.
         reply(.hello(answer), to: header, peer: peer, from: endpoint, now: now)
+        peer.remoteVersion = RemoteVersion(protocolVersion: hello.protocolVersion, software: hello.version)
     }
 
     private func handleOK(_ ok: OKMessage, header: PacketHeader, peer: Peer, from endpoint: InetEndpoint, now: Int64) -> DecodeOutcome {

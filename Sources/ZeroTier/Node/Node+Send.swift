@@ -1,6 +1,7 @@
 extension Node {
-    /// Sends a message to a peer, fetching its identity first if needed. Returns the packet ID, or nil when
-    /// the packet had to wait for WHOIS (it is sent once the identity arrives) or could not be queued.
+    /// Sends a message to a peer, fetching its identity first if needed. Returns the packet ID as it goes on
+    /// the wire (what the peer's OK or ERROR will name: for suite 3 not the ID the packet was built with), or
+    /// nil when the packet had to wait for WHOIS (it is sent once the identity arrives) or could not be queued.
     @discardableResult
     func send(_ verb: Verb, _ payload: [UInt8], to destination: Address, encrypt: Bool = true, expectReply: Bool = false,
               via endpoint: InetEndpoint? = nil, now: Int64) -> UInt64? {
@@ -17,32 +18,48 @@ extension Node {
                                                  cipher: encrypt ? .salsa2012Poly1305 : .poly1305None, verb: verb),
                             payload: payload)
         if verb != .hello { packet = packet.compressed() }
-        if expectReply { expectedReplies[packet.header.packetID] = (verb, now) }
-        transmit(packet, to: peer, encrypt: encrypt, via: endpoint, now: now)
-        return packet.header.packetID
+        let wireID = transmit(packet, to: peer, encrypt: encrypt, via: endpoint, now: now)
+        if expectReply { expectedReplies[wireID] = (verb, now) }
+        return wireID
     }
 
     /// Armors, fragments and emits a packet on the best way to `peer`: a given endpoint, its freshest
-    /// direct path, or else through a root.
+    /// direct path, or else through a root. Returns the packet ID the armored packet carries.
+    ///
+    /// The suite is ZeroTier One 1.14's choice: an encrypted packet goes out as AES-GMAC-SIV (suite 3) when
+    /// the peer's last HELLO or OK(HELLO) announced protocol 12 or later, else as Salsa20/12-Poly1305
+    /// (suite 1); a packet sent unencrypted (HELLO) is Poly1305 only (suite 0) whatever the peer speaks.
+    /// Fragments are slices of the armored packet, so they need no suite of their own. A node configured
+    /// to announce less than 12 claims not to know suite 3 and never sends it.
+    @discardableResult
     func transmit(_ packet: Packet, to peer: Peer, encrypt: Bool, via endpoint: InetEndpoint? = nil,
-                  cryptedTail: Int = 0, now: Int64) {
+                  cryptedTail: Int = 0, now: Int64) -> UInt64 {
         var packet = packet
         fragmenter.prepare(&packet)
         var bytes = packet.encoded()
         if cryptedTail > 0 {
             _ = PacketArmor.cryptField(&bytes, key: peer.key, range: (bytes.count - cryptedTail)..<bytes.count)
         }
-        PacketArmor.armor(&bytes, key: peer.key, encryptPayload: encrypt)
+        if !(encrypt && sendsAESGMACSIV(to: peer) && PacketArmor.armor(&bytes, keys: peer.aesKeys)) {
+            PacketArmor.armor(&bytes, key: peer.key, encryptPayload: encrypt)
+        }
+        let wireID = bytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
         guard let target = endpoint ?? peer.bestPath(now: now)?.endpoint ?? relayEndpoint(now: now) else {
             counters.drop(.noRoute)
-            return
+            return wireID
         }
         guard let datagrams = try? fragmenter.split(bytes) else {
             counters.drop(.badPayload)
-            return
+            return wireID
         }
         for datagram in datagrams { emit(datagram, to: target) }
         peer.noteSent(on: target, now: now)
+        return wireID
+    }
+
+    /// Whether encrypted packets to `peer` are sealed with suite 3 (see `transmit`).
+    func sendsAESGMACSIV(to peer: Peer) -> Bool {
+        configuration.protocolVersion >= ProtocolLimits.aesGmacSivProtocolVersion && peer.speaksAESGMACSIV
     }
 
     /// Where to send a packet for a peer we have no direct path to: the freshest root path, else the first
@@ -71,9 +88,9 @@ extension Node {
         let packet = Packet(header: PacketHeader(packetID: randomPacketID(), destination: peer.address, source: address,
                                                  cipher: .poly1305None, verb: .hello),
                             payload: hello.encoded())
-        expectedReplies[packet.header.packetID] = (.hello, now)
         peer.lastHelloSent = now
-        transmit(packet, to: peer, encrypt: false, via: endpoint, cryptedTail: tail.count, now: now)
+        let wireID = transmit(packet, to: peer, encrypt: false, via: endpoint, cryptedTail: tail.count, now: now)
+        expectedReplies[wireID] = (.hello, now)
     }
 
     func reply(_ body: OKMessage.Body, to header: PacketHeader, peer: Peer, from endpoint: InetEndpoint, now: Int64) {

@@ -9,6 +9,7 @@ final class Peer {
     lazy var aesKeys = AESGMACSIVKeys(peerKey: key)
     var isRoot: Bool
     private(set) var paths: [Path] = []
+    /// What the peer's last HELLO or OK(HELLO) announced; nil until one arrives.
     var remoteVersion: RemoteVersion?
     var lastReceive: Int64 = 0
     var lastHelloSent: Int64 = 0
@@ -20,6 +21,12 @@ final class Peer {
     }
 
     var address: Address { identity.address }
+
+    /// Whether encrypted packets to this peer go out as suite 3: it announced protocol 12 or later, the
+    /// only test ZeroTier One 1.14 makes. Until its version is known, suite 1.
+    var speaksAESGMACSIV: Bool {
+        (remoteVersion?.protocolVersion ?? 0) >= ProtocolLimits.aesGmacSivProtocolVersion
+    }
 
     /// The most recently heard-from living path.
     func bestPath(now: Int64) -> Path? {

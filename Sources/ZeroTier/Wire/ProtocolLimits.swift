@@ -16,4 +16,6 @@ public enum ProtocolLimits {
     /// Current protocol version (1.14 speaks 12) and the oldest one ZeroTier still talks to.
     public static let protocolVersion: UInt8 = 12
     public static let minimumProtocolVersion: UInt8 = 4
+    /// The first protocol version with AES-GMAC-SIV (cipher suite 3); nothing else is new in 12.
+    public static let aesGmacSivProtocolVersion: UInt8 = 12
 }
