@@ -161,7 +161,8 @@ void netcon_tcp_rewrite_outgoing_syn(uint8_t *frame, size_t length, uint16_t mtu
 /* ---- An established connection takes them on ---------------------------------------------------------- */
 
 void netcon_lwip_tcp_widen(struct tcp_pcb *pcb) {
-    struct netif *netif = netif_get_by_index(pcb->netif_idx);
+    struct netif *netif = pcb->netif_idx != NETIF_NO_INDEX ? netif_get_by_index(pcb->netif_idx)
+                                                           : ip_route(&pcb->local_ip, &pcb->remote_ip);
     uint16_t peer = take_peer_mss(pcb);
     if (netif != NULL && peer > pcb->mss) {
         uint16_t limit = (uint16_t)(IP_IS_V6(&pcb->remote_ip) ? netif->mtu6 - 60 : netif->mtu - 40);

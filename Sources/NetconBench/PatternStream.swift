@@ -53,7 +53,7 @@ final class PatternWriter: @unchecked Sendable {
         while written < total {
             let start = written % PatternStream.pattern.count
             let count = doubled.withUnsafeBytes {
-                send(fd, $0.baseAddress! + start, min(1 << 16, total - written), netcon_msg_nosignal)
+                send(fd, $0.baseAddress! + start, min(PatternStream.pattern.count, total - written), netcon_msg_nosignal)
             }
             if count <= 0 { return }
             written += count
