@@ -71,7 +71,11 @@ int netcon_lwip_core_held(void) {
     return atomic_load(&tcpip_thread_known) && pthread_equal(pthread_self(), tcpip_thread);
 }
 
+/* How deep the calling thread is inside frames it hands to lwIP itself (netcon_lwip_netif_input_now). */
+static __thread int direct_input_depth = 0;
+
 int netcon_lwip_on_tcpip_thread(void) {
+    if (direct_input_depth > 0) return 1;
     return atomic_load(&tcpip_thread_known) && pthread_equal(pthread_self(), tcpip_thread);
 }
 
@@ -378,6 +382,25 @@ err_t netcon_lwip_netif_input(netcon_lwip_netif *n, const uint8_t *frame, size_t
         netif_unref(n);
     }
     return err;
+}
+
+err_t netcon_lwip_netif_input_now(netcon_lwip_netif *n, const uint8_t *header, const uint8_t *payload, size_t length) {
+    if (length + SIZEOF_ETH_HDR > 0xFFFF) return ERR_VAL;
+    uint32_t refs = atomic_load(&n->refs);
+    do {
+        if (refs & NETIF_REFS_CLOSED) return ERR_CLSD;
+    } while (!atomic_compare_exchange_weak(&n->refs, &refs, refs + 1));
+    struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)(length + SIZEOF_ETH_HDR), PBUF_RAM);
+    if (p == NULL) {
+        netif_unref(n);
+        return ERR_MEM;
+    }
+    memcpy(p->payload, header, SIZEOF_ETH_HDR); /* PBUF_RAM: one contiguous buffer */
+    memcpy((uint8_t *)p->payload + SIZEOF_ETH_HDR, payload, length);
+    direct_input_depth++;
+    netcon_ethernet_input(p, &n->netif); /* consumes the pbuf and the reference */
+    direct_input_depth--;
+    return ERR_OK;
 }
 
 struct netif *netcon_lwip_netif_raw(netcon_lwip_netif *n) { return &n->netif; }

@@ -178,6 +178,17 @@ public final class NetworkInterface: @unchecked Sendable {
         try LwIPError.check(err)
     }
 
+    /// Core held (call inside one `Stack.withCoreLock` per batch): lwIP processes the frame — a 14-byte
+    /// Ethernet header and its payload — on this thread before this returns, instead of on its own thread
+    /// later. Handlers that run meanwhile see this thread as lwIP's (no address or netif changes from them).
+    public func inputNow(header: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer) throws(NetStackError) {
+        Stack.preconditionCoreHeld()
+        precondition(header.count == 14, "an Ethernet header is 14 bytes")
+        let err = netcon_lwip_netif_input_now(handle, header.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                                              payload.baseAddress?.assumingMemoryBound(to: UInt8.self), payload.count)
+        try LwIPError.check(err)
+    }
+
     public func input(frame: [UInt8]) throws(NetStackError) {
         let err = frame.withUnsafeBufferPointer { netcon_lwip_netif_input(handle, $0.baseAddress, $0.count) }
         try LwIPError.check(err)

@@ -129,6 +129,11 @@ void netcon_lwip_netif_release(netcon_lwip_netif *n);
    not (or no longer) part of lwIP; ERR_MEM when no pbuf or the tcpip mailbox is full (the frame is dropped,
    as a full NIC ring would); ERR_VAL for a frame too short or too long. The pbuf is freed on every error. */
 err_t netcon_lwip_netif_input(netcon_lwip_netif *n, const uint8_t *frame, size_t length);
+/* Core held: one frame (its 14-byte Ethernet header and its payload) goes through this interface's input
+   at once on the calling thread instead of being queued for the tcpip thread, so a batch of frames costs
+   one lock and no thread hand-off. While lwIP processes it the caller counts as lwIP's own thread
+   (netcon_lwip_on_tcpip_thread). */
+err_t netcon_lwip_netif_input_now(netcon_lwip_netif *n, const uint8_t *header, const uint8_t *payload, size_t length);
 
 /* The lwIP netif, for calls the shim does not wrap. Core lock held while using it. */
 struct netif *netcon_lwip_netif_raw(netcon_lwip_netif *n);

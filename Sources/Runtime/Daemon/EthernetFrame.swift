@@ -39,6 +39,16 @@ struct EthernetFrame: Sendable {
         }
     }
 
+    /// Writes a frame's 14-byte header into `header` (which has that size).
+    static func storeHeader(destination: MAC, source: MAC, etherType: UInt16, in header: inout [UInt8]) {
+        header.withUnsafeMutableBufferPointer { buffer in
+            store(destination, in: buffer, at: 0)
+            store(source, in: buffer, at: 6)
+            buffer[12] = UInt8(etherType >> 8)
+            buffer[13] = UInt8(truncatingIfNeeded: etherType)
+        }
+    }
+
     // Per-frame MAC conversions without going through MAC's generic Collection initializer, which is not
     // specialised across the module boundary and showed up in profiles of the two-node transfer.
     private static func mac(_ bytes: [UInt8], at offset: Int) -> MAC {

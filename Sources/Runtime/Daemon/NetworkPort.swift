@@ -48,14 +48,23 @@ final class NetworkPort {
         }
     }
 
-    /// A frame the engine received for this network.
-    func deliver(_ frame: ReceivedFrame) {
-        let bytes = EthernetFrame(destination: frame.destination, source: frame.source, etherType: frame.etherType,
-                                  payload: frame.payload).bytes
-        do {
-            try interface.input(frame: bytes)
-        } catch {
-            logger.debug("stack refused a frame", metadata: ["network.id": "\(network)", "error": "\(error)"])
+    /// Frames the engine received for this network, in order: lwIP processes them on the calling (loop)
+    /// thread under one core lock, so a batch of datagrams reaches the programs' sockets without a thread
+    /// hand-off. What lwIP sends meanwhile (ACKs) is queued in the outbox and flushed after the batch.
+    func deliver(_ frames: ArraySlice<ReceivedFrame>) {
+        var header = [UInt8](repeating: 0, count: EthernetFrame.headerLength)
+        Stack.withCoreLock {
+            for frame in frames {
+                EthernetFrame.storeHeader(destination: frame.destination, source: frame.source, etherType: frame.etherType,
+                                          in: &header)
+                do {
+                    try header.withUnsafeBytes { header in
+                        try frame.payload.withUnsafeBytes { payload in try interface.inputNow(header: header, payload: payload) }
+                    }
+                } catch {
+                    logger.debug("stack refused a frame", metadata: ["network.id": "\(network)", "error": "\(error)"])
+                }
+            }
         }
     }
 

@@ -28,6 +28,9 @@ final class NodeService {
     /// What the socket bridge sees of the ports.
     private let networks: VirtualNetworks
     private var lastCacheSave: Int64 = 0
+    /// The frames of the outputs being flushed, handed to the stacks after the loop (reused buffer).
+    private var receivedFrames: [ReceivedFrame] = []
+    private var deliveringFrames: [ReceivedFrame] = []
     /// Test-only: faults every received datagram meets first (`FaultyUnderlay`).
     private var faultyUnderlay: FaultyUnderlay?
 
@@ -132,7 +135,7 @@ final class NodeService {
                     datagrams.append((bytes, to))
                 }
             case let .frame(frame):
-                ports[frame.network]?.deliver(frame)
+                receivedFrames.append(frame)
             case let .echoReply(result):
                 guard let pending = pendingPings.removeValue(forKey: result.packetID) else { continue }
                 loop.cancel(pending.timer)
@@ -165,7 +168,23 @@ final class NodeService {
             }
         }
         if !datagrams.isEmpty { sendBatch.send(datagrams, on: socket.fd, dualStack: socket.isDualStack) }
+        deliverReceivedFrames()
         _ = node.drainNetworkMessages()
+    }
+
+    /// Each network's frames of this batch go to its stack together, in the order they came.
+    private func deliverReceivedFrames() {
+        guard !receivedFrames.isEmpty else { return }
+        swap(&receivedFrames, &deliveringFrames)
+        var start = deliveringFrames.startIndex
+        while start < deliveringFrames.endIndex {
+            let network = deliveringFrames[start].network
+            var end = start + 1
+            while end < deliveringFrames.endIndex, deliveringFrames[end].network == network { end += 1 }
+            ports[network]?.deliver(deliveringFrames[start..<end])
+            start = end
+        }
+        deliveringFrames.removeAll(keepingCapacity: true)
     }
 
     /// Creates or updates the network's stack from its config, and announces the groups ZeroTier needs:

@@ -17,7 +17,9 @@ extension Node {
         var packet = Packet(header: PacketHeader(packetID: randomPacketID(), destination: destination, source: address,
                                                  cipher: encrypt ? .salsa2012Poly1305 : .poly1305None, verb: verb),
                             payload: payload)
-        if verb != .hello { packet = packet.compressed() }
+        // Unicast frames go uncompressed, as ZeroTier One has sent them since 1.4.8: what programs send over
+        // a network (encrypted, already compressed) almost never shrinks, and trying costs time per packet.
+        if verb != .hello && verb != .frame && verb != .extFrame { packet = packet.compressed() }
         let wireID = transmit(packet, to: peer, encrypt: encrypt, via: endpoint, now: now)
         if expectReply { expectedReplies[wireID] = (verb, now) }
         return wireID
