@@ -86,6 +86,8 @@ netcon_lwip_limits netcon_lwip_get_limits(void) {
         .tcp_mss = TCP_MSS,
         .tcp_wnd = TCP_WND,
         .tcp_snd_buf = TCP_SND_BUF,
+        .connection_wnd = NETCON_TCP_WND,
+        .connection_snd_buf = NETCON_TCP_SND_BUF,
         .tcp_snd_queuelen = TCP_SND_QUEUELEN,
         .tcp_sndlowat = TCP_SNDLOWAT,
         .ipv6_addresses = LWIP_IPV6_NUM_ADDRESSES,

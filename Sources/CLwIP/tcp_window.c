@@ -186,3 +186,8 @@ void netcon_lwip_tcp_recved(struct tcp_pcb *pcb, uint32_t length) {
         tcp_output(pcb);
     }
 }
+
+void netcon_lwip_tcp_narrow_for_close(struct tcp_pcb *pcb) {
+    /* At or past the widened window (lwIP adds one for a FIN it received) means nothing is left unread. */
+    if (pcb->rcv_wnd >= NETCON_TCP_WND) pcb->rcv_wnd = TCP_WND;
+}

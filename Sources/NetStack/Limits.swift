@@ -4,10 +4,17 @@ extension Stack {
     /// The build-time limits of the lwIP netcon links against (Debian's lwipopts.h). They cannot be changed
     /// without rebuilding lwIP, and netcon must be compiled against the same lwipopts.h as the library.
     public struct Limits: Sendable, Equatable {
-        /// Largest TCP segment lwIP sends or advertises (TCP_MSS), whatever the interface MTU.
+        /// Largest TCP segment lwIP advertises in its SYNs (TCP_MSS); netcon raises what a SYN says to the
+        /// interface MTU minus the headers and sends segments up to what the peer's SYN allows.
         public var tcpMSS: Int
-        /// Receive window per TCP connection (TCP_WND); window scaling is on but the window stays this size.
+        /// Receive window per TCP connection in lwipopts.h (TCP_WND) — until the connection is established.
         public var tcpWindow: Int
+        /// The receive window netcon gives an established connection whose peer scales windows (its SYN's
+        /// window-scale option is rewritten to allow it; see CLwIP's tcp_window.c).
+        public var connectionWindow: Int
+        /// The send buffer netcon gives an established connection (lwIP's TCP_SND_QUEUELEN pbufs still bound
+        /// what is queued).
+        public var connectionSendBuffer: Int
         /// Send buffer per TCP connection (TCP_SND_BUF): what `TCPConnection.send` can accept at most.
         public var tcpSendBuffer: Int
         /// pbufs a TCP connection may queue for sending (TCP_SND_QUEUELEN).
@@ -31,6 +38,8 @@ extension Stack {
             tcpMSS = Int(c.tcp_mss)
             tcpWindow = Int(c.tcp_wnd)
             tcpSendBuffer = Int(c.tcp_snd_buf)
+            connectionWindow = Int(c.connection_wnd)
+            connectionSendBuffer = Int(c.connection_snd_buf)
             tcpSendQueueLength = Int(c.tcp_snd_queuelen)
             tcpSendLowWater = Int(c.tcp_sndlowat)
             ipv6AddressesPerInterface = Int(c.ipv6_addresses)

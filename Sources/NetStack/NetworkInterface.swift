@@ -84,8 +84,8 @@ public final class NetworkInterface: @unchecked Sendable {
     private var ipv6PrefixLengths: [IPv6Address: Int] = [:]
 
     /// Adds an interface to lwIP: administratively down, link up, a link-local IPv6 address, no IPv4.
-    /// `mtu` is the Ethernet payload size (ZeroTier's default is 2800; TCP segments stay at most
-    /// `Stack.limits.tcpMSS` regardless).
+    /// `mtu` is the Ethernet payload size (ZeroTier's default is 2800; TCP connections send segments up to
+    /// the MTU minus the headers once established, see `Stack.limits`).
     public init(mac: MACAddress, mtu: Int = 2800) throws(NetStackError) {
         guard (576...0xFFF0).contains(mtu) else { throw .invalidArgument }
         macAddress = mac

@@ -310,6 +310,7 @@ public final class TCPConnection: @unchecked Sendable {
                 if unacknowledged > 0 { recved(pcb, unacknowledged) }
                 unacknowledged = 0
                 detach(pcb)
+                netcon_lwip_tcp_narrow_for_close(pcb)
                 if tcp_close(pcb) != LwIPError.ok {
                     tcp_abort(pcb)
                     abortedPCB = pcb

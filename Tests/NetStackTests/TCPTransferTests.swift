@@ -16,7 +16,7 @@ extension NetStackTests {
             defer { hosts.close() }
             let size = 64 << 20
             let data = pattern(count: size)
-            let window = Stack.limits.tcpWindow
+            let window = Stack.limits.connectionWindow
 
             struct Progress: Sendable {
                 var checked = 0
@@ -142,10 +142,10 @@ extension NetStackTests {
                 try await Task.sleep(for: .milliseconds(25))
             }
             #expect(try sender.send(block) == 0, "the sender should be stalled")
-            let window = Stack.limits.tcpWindow
+            let window = Stack.limits.connectionWindow
             let before = received.value
             #expect(before <= window)
-            #expect(total <= window + Stack.limits.tcpSendBuffer)
+            #expect(total <= window + Stack.limits.connectionSendBuffer)
             print("stalled after \(total) bytes accepted, \(before) delivered (window \(window))")
 
             let connection = try #require(accepted.value)

@@ -43,6 +43,8 @@ typedef struct {
     uint32_t tcp_snd_buf;          /* TCP_SND_BUF: send buffer per connection */
     uint32_t tcp_snd_queuelen;     /* TCP_SND_QUEUELEN: pbufs queued for sending per connection */
     uint32_t tcp_sndlowat;         /* TCP_SNDLOWAT: free send buffer at which a writer is woken */
+    uint32_t connection_wnd;       /* NETCON_TCP_WND: the receive window netcon gives an established connection */
+    uint32_t connection_snd_buf;   /* NETCON_TCP_SND_BUF: its send buffer */
     uint32_t ipv6_addresses;       /* LWIP_IPV6_NUM_ADDRESSES per netif (slot 0: link-local) */
     uint32_t arp_table_size;       /* ARP_TABLE_SIZE: IPv4 neighbors, shared by all netifs */
     uint32_t nd6_neighbors;        /* LWIP_ND6_NUM_NEIGHBORS: IPv6 neighbors, shared by all netifs */
@@ -188,6 +190,11 @@ void netcon_lwip_tcp_set_reuseaddr(struct tcp_pcb *pcb);
 void netcon_lwip_tcp_endpoints(const struct tcp_pcb *pcb, ip_addr_t *local, uint16_t *local_port,
                                ip_addr_t *remote, uint16_t *remote_port);
 
+/* ---- Checksums ------------------------------------------------------------------------------------------- */
+
+/* Takes the place of liblwip's own for all of lwIP (checksum.c says why and how). */
+uint16_t lwip_standard_chksum(const void *dataptr, int len);
+
 /* ---- TCP segment size and window ----------------------------------------------------------------------- */
 
 /* What netcon lets a connection use beyond lwipopts.h (see tcp_window.c): segments up to the interface MTU
@@ -208,6 +215,9 @@ void netcon_tcp_note_incoming_syn(const struct pbuf *p);
 void netcon_lwip_tcp_widen(struct tcp_pcb *pcb);
 /* tcp_recved up to the widened window. */
 void netcon_lwip_tcp_recved(struct tcp_pcb *pcb, uint32_t length);
+/* Core held, right before tcp_close: lwIP sends RST instead of FIN unless rcv_wnd is back at TCP_WND (its
+   sign that the application read everything), so a widened window that is fully open is given back. */
+void netcon_lwip_tcp_narrow_for_close(struct tcp_pcb *pcb);
 
 /* ---- TCP loss recovery ------------------------------------------------------------------------------ */
 
