@@ -191,3 +191,9 @@ void netcon_lwip_tcp_narrow_for_close(struct tcp_pcb *pcb) {
     /* At or past the widened window (lwIP adds one for a FIN it received) means nothing is left unread. */
     if (pcb->rcv_wnd >= NETCON_TCP_WND) pcb->rcv_wnd = TCP_WND;
 }
+
+int netcon_lwip_tcp_has_data_in_flight(const struct tcp_pcb *pcb) {
+    for (const struct tcp_seg *seg = pcb->unacked; seg != NULL; seg = seg->next) if (seg->len > 0) return 1;
+    for (const struct tcp_seg *seg = pcb->unsent; seg != NULL; seg = seg->next) if (seg->len > 0) return 1;
+    return 0;
+}

@@ -72,6 +72,9 @@ public final class TCPConnection: @unchecked Sendable {
     private var abortedPCB: UnsafeMutablePointer<tcp_pcb>?
     private var local: IPEndpoint?
     private var remote: IPEndpoint?
+    /// A pcb `close()` handed to lwIP while its last bytes were still in flight: its sent and err callbacks
+    /// (and the reference they hold) stay until the peer has every byte, for loss recovery's sake.
+    private var drainingPCB: UnsafeMutablePointer<tcp_pcb>?
     /// Loss recovery on netcon's clock (see `TCPRecoveryTicker`).
     private var recovery = netcon_tcp_recovery()
     var isWatchedForRecovery = false
@@ -309,11 +312,26 @@ public final class TCPConnection: @unchecked Sendable {
             if let pcb {
                 if unacknowledged > 0 { recved(pcb, unacknowledged) }
                 unacknowledged = 0
-                detach(pcb)
                 netcon_lwip_tcp_narrow_for_close(pcb)
-                if tcp_close(pcb) != LwIPError.ok {
-                    tcp_abort(pcb)
-                    abortedPCB = pcb
+                if case .established = previous, netcon_lwip_tcp_has_data_in_flight(pcb) != 0 {
+                    // The bytes still going out keep netcon's loss recovery until the peer has them all:
+                    // lwIP's own timer would take seconds per loss at the end of every transfer.
+                    tcp_recv(pcb, nil)
+                    self.pcb = nil
+                    if tcp_close(pcb) == LwIPError.ok {
+                        drainingPCB = pcb
+                        TCPRecoveryTicker.watch(self)
+                    } else {
+                        finishDraining(pcb)
+                        tcp_abort(pcb)
+                        abortedPCB = pcb
+                    }
+                } else {
+                    detach(pcb)
+                    if tcp_close(pcb) != LwIPError.ok {
+                        tcp_abort(pcb)
+                        abortedPCB = pcb
+                    }
                 }
             }
             if case .connecting(let completion) = previous { completion?(.failure(.closed)) }
@@ -429,6 +447,11 @@ public final class TCPConnection: @unchecked Sendable {
 
     private func lwipSent(_ pcb: UnsafeMutablePointer<tcp_pcb>) -> err_t {
         netcon_tcp_recovery_acked(&recovery, pcb)
+        if pcb == drainingPCB {
+            // Before lwIP frees a closed pcb whose last ACK arrived it calls this, never its err callback.
+            if netcon_lwip_tcp_has_data_in_flight(pcb) == 0 { finishDraining(pcb) }
+            return LwIPError.ok
+        }
         if wantsWritable, Int(netcon_lwip_tcp_sndbuf(pcb)) >= Self.sendLowWater || pcb.pointee.unacked == nil {
             wantsWritable = false
             handlers?.writable()
@@ -438,12 +461,30 @@ public final class TCPConnection: @unchecked Sendable {
 
     /// Core held, from `TCPRecoveryTicker`: false once there is nothing left to watch.
     func recoveryTick() -> Bool {
+        if let drainingPCB {
+            guard netcon_lwip_tcp_has_data_in_flight(drainingPCB) != 0 else {
+                finishDraining(drainingPCB)
+                return false
+            }
+            _ = netcon_tcp_recovery_tick(&recovery, drainingPCB)
+            return true
+        }
         guard let pcb, case .established = state else { return false }
         return netcon_tcp_recovery_tick(&recovery, pcb) != 0 || pcb.pointee.flags & UInt16(TF_ACK_DELAY) != 0
     }
 
+    /// The draining pcb's last byte is acknowledged (or it must go at once): lwIP finishes the close alone.
+    private func finishDraining(_ pcb: UnsafeMutablePointer<tcp_pcb>) {
+        drainingPCB = nil
+        tcp_arg(pcb, nil)
+        tcp_sent(pcb, nil)
+        tcp_err(pcb, nil)
+        Unmanaged.passUnretained(self).release()
+    }
+
     private func lwipFailed(_ err: err_t) {
         pcb = nil
+        drainingPCB = nil
         let previous = state
         switch previous {
         case .connecting(let completion):

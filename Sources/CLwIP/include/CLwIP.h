@@ -218,6 +218,9 @@ void netcon_lwip_tcp_recved(struct tcp_pcb *pcb, uint32_t length);
 /* Core held, right before tcp_close: lwIP sends RST instead of FIN unless rcv_wnd is back at TCP_WND (its
    sign that the application read everything), so a widened window that is fully open is given back. */
 void netcon_lwip_tcp_narrow_for_close(struct tcp_pcb *pcb);
+/* Core held: whether bytes (not just a FIN) are queued or unacknowledged. lwIP frees a closed pcb only after
+   they are acknowledged (its sent callback runs first) or through its err callback. */
+int netcon_lwip_tcp_has_data_in_flight(const struct tcp_pcb *pcb);
 
 /* ---- TCP loss recovery ------------------------------------------------------------------------------ */
 
