@@ -44,12 +44,12 @@ public final class Node {
 
     /// - Parameter randomPacketID: the source of packet IDs (tests pass a seeded one).
     public init(identity: Identity, planet: World, configuration: NodeConfiguration = NodeConfiguration(),
-                randomPacketID: @escaping () -> UInt64 = { UInt64.random(in: 0...UInt64.max) }) {
+                randomPacketID: (() -> UInt64)? = nil) {
         precondition(identity.hasSecret, "a node needs its secret key")
         self.identity = identity
         self.planet = planet
         self.configuration = configuration
-        self.randomPacketID = randomPacketID
+        self.randomPacketID = randomPacketID ?? { [source = PacketIDSource()] in source.take() }
         fragmenter = Fragmenter(mtu: configuration.physicalMTU)
         rootAddresses = []
         adoptRoots(of: planet)
