@@ -33,6 +33,10 @@ func lossBench(executable: String, sizes: [Int], losses: [Double], deadlineSecon
             let reference = kernel[size] ?? nil
             let slower = (there == nil || back == nil) ? nil : max(there!, back!)
             let ratio = slower.flatMap { slower in reference.map { formatted(slower / $0, digits: 2) } } ?? "—"
+            let key = "loss_\(Int(loss * 100))pct_\(size)MiB"
+            if let reference { results[key + "_kernel_s"] = reference }
+            if let there { results[key + "_netcon_m1_m2_s"] = there }
+            if let back { results[key + "_netcon_m2_m1_s"] = back }
             print("  \(pad(formatted(loss * 100, digits: 0) + " %", 6)) \(pad("\(size) MiB", 8)) \(pad(seconds(reference), 9)) "
                   + "\(pad(seconds(there), 13)) \(pad(seconds(back), 13)) \(ratio)\(kernelNote)")
             kernelNote = ""

@@ -231,7 +231,7 @@ struct NodeTransfer {
     }
 }
 
-private func rpc(_ path: String, _ request: RPCRequest) throws -> (reply: RPCReply, descriptor: CInt?) {
+func rpc(_ path: String, _ request: RPCRequest) throws -> (reply: RPCReply, descriptor: CInt?) {
     let fd = netcon_unix_connect_type(path, CInt(SOCK_SEQPACKET.rawValue))
     guard fd >= 0 else { throw BenchFailure("cannot connect to \(path): errno \(errno)") }
     defer { close(fd) }
@@ -245,13 +245,13 @@ private func rpc(_ path: String, _ request: RPCRequest) throws -> (reply: RPCRep
     return (try RPCReply(bytes: buffer[0..<count]), descriptor >= 0 ? descriptor : nil)
 }
 
-private func setTimeouts(_ fd: CInt, seconds: Int) {
+func setTimeouts(_ fd: CInt, seconds: Int) {
     var timeout = timeval(tv_sec: seconds, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
 }
 
-private func ipv4Bytes(_ text: String) -> [UInt8] {
+func ipv4Bytes(_ text: String) -> [UInt8] {
     var address = in_addr()
     _ = inet_pton(AF_INET, text, &address)
     return withUnsafeBytes(of: address) { Array($0) }

@@ -92,6 +92,42 @@ func tcpBench(mebibytes: Int, rounds: Int, executable: String) throws {
     print("  two netcon nodes on 127.0.0.1, m1 → m2 via the RPC: \(formatted(nodes, digits: 1)) MB/s "
           + "(daemon CPU per MiB: m1 \(formatted(sender, digits: 1)) ms, m2 \(formatted(receiver, digits: 1)) ms)")
     print("  ratio nodes/lwIP: \(formatted(nodes / raw, digits: 2))")
+    results["tcp_one_stream_MBps"] = nodes
+    results["tcp_lwip_alone_MBps"] = raw
+    results["tcp_cpu_ms_per_MiB_sender"] = sender
+    results["tcp_cpu_ms_per_MiB_receiver"] = receiver
+
+    let streams = 8, perStream = max(1, mebibytes / 8) << 20
+    let aggregate = try transfer.parallel(streams: streams, bytes: perStream)
+    let loopbackAggregate = try LoopbackReference.parallel(streams: streams, bytes: perStream)
+    print("  \(streams) streams at once, m1 → m2: \(formatted(aggregate, digits: 1)) MB/s in all; kernel loopback "
+          + "\(formatted(loopbackAggregate, digits: 1)) MB/s; ratio \(formatted(aggregate / loopbackAggregate, digits: 2))")
+    results["tcp_8_streams_MBps"] = aggregate
+    results["tcp_8_streams_loopback_MBps"] = loopbackAggregate
+
+    let rounds = 5_000
+    let times = try transfer.roundTrips(rounds)
+    let loopbackTimes = try LoopbackReference.roundTrips(rounds)
+    print("  1-byte request/response, \(rounds) rounds: p50 \(formatted(percentile(times, 0.5), digits: 0)) µs, "
+          + "p99 \(formatted(percentile(times, 0.99), digits: 0)) µs; kernel loopback p50 "
+          + "\(formatted(percentile(loopbackTimes, 0.5), digits: 0)) µs, p99 \(formatted(percentile(loopbackTimes, 0.99), digits: 0)) µs")
+    results["rr_p50_us"] = percentile(times, 0.5)
+    results["rr_p99_us"] = percentile(times, 0.99)
+    results["rr_loopback_p50_us"] = percentile(loopbackTimes, 0.5)
+    results["rr_loopback_p99_us"] = percentile(loopbackTimes, 0.99)
+}
+
+/// Every figure printed, by name, for `--json FILE`.
+nonisolated(unsafe) var results: [String: Double] = [:]
+
+func writeResults(to path: String) {
+    let body = results.keys.sorted().map { "  \"\($0)\": \(results[$0]!)" }.joined(separator: ",\n")
+    let text = "{\n\(body)\n}\n"
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { printError("NetconBench: cannot write \(path)"); return }
+    _ = text.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
+    close(fd)
+    print("results written to \(path)")
 }
 
 func main() {
@@ -99,6 +135,7 @@ func main() {
     var mebibytes = 256, rounds = 3
     var lossSizes = [4, 64], losses = [0.01, 0.03, 0.05], lossDeadline = 120
     var executable = siblingNetcon()
+    var jsonPath: String?
     var arguments = CommandLine.arguments.dropFirst()
     while let argument = arguments.popFirst() {
         switch argument {
@@ -109,9 +146,10 @@ func main() {
         case "--mib": mebibytes = arguments.popFirst().flatMap { Int($0) }.map { max(1, $0) } ?? mebibytes
         case "--rounds": rounds = arguments.popFirst().flatMap { Int($0) }.map { max(1, $0) } ?? rounds
         case "--netcon": executable = arguments.popFirst() ?? executable
+        case "--json": jsonPath = arguments.popFirst()
         default:
             printError("usage: NetconBench [armor|tcp|exec|loss] [--mib N] [--rounds N] [--netcon PATH] "
-                       + "[--loss-mib 4,64] [--loss-rates 0.01,0.03,0.05] [--loss-deadline S]")
+                       + "[--loss-mib 4,64] [--loss-rates 0.01,0.03,0.05] [--loss-deadline S] [--json FILE]")
             exit(64)
         }
     }
@@ -143,6 +181,7 @@ func main() {
             tearDownAndExit(1)
         }
     }
+    if let jsonPath { writeResults(to: jsonPath) }
 }
 
 main()

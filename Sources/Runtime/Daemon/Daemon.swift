@@ -16,12 +16,17 @@ public struct Daemon {
         /// False when the node runs inside `netcon exec`, whose supervisor owns the process's signals and
         /// stops the node with a `DaemonStopper`.
         public var handlesSignals: Bool
+        /// Raise the soft descriptor limit to the hard one (`DescriptorLimit`). False inside `netcon exec`,
+        /// whose program would inherit it.
+        public var raisesDescriptorLimit: Bool
 
-        public init(home: NodeHome, port: UInt16, allowDefaultPlanet: Bool, handlesSignals: Bool = true) {
+        public init(home: NodeHome, port: UInt16, allowDefaultPlanet: Bool, handlesSignals: Bool = true,
+                    raisesDescriptorLimit: Bool = true) {
             self.home = home
             self.port = port
             self.allowDefaultPlanet = allowDefaultPlanet
             self.handlesSignals = handlesSignals
+            self.raisesDescriptorLimit = raisesDescriptorLimit
         }
     }
 
@@ -117,7 +122,9 @@ public struct Daemon {
         }
         stopper?.attach(loop)
 
+        let descriptors = options.raisesDescriptorLimit ? DescriptorLimit.raiseToHardLimit() : 0
         logger.info("node started", metadata: [
+            "descriptor.limit": "\(descriptors > 0 ? String(descriptors) : "as inherited")",
             "address": "\(identity.address)", "udp.port": "\(socket.port)", "home": "\(home.path)",
             "planet": "\(planet.id == World.earthID ? "ZeroTier public" : String(planet.id))",
         ])

@@ -13,6 +13,7 @@ final class EmbeddedNode: @unchecked Sendable {
     init(options: Daemon.Options, logger: Logger, announce: @escaping @Sendable (String) -> Void) {
         var options = options
         options.handlesSignals = false
+        options.raisesDescriptorLimit = false
         let daemon = Daemon(options: options, logger: logger, stopper: stopper, announce: announce)
         let context = Unmanaged.passRetained(Box { [outcome] in
             do throws(NetconError) {
