@@ -22,9 +22,10 @@ help:
 	@echo "make check-generated  fail if completions/ or man/ differ from the command definitions"
 	@echo "make fuzz             fuzz the packet, message and world parsers and the engine (FUZZ_SECONDS=60)"
 	@echo "make fuzz-replay      run the fuzz target on FILES (crash inputs or a corpus directory)"
-	@echo "make bench            packet armor next to raw libsodium, TCP: two nodes next to lwIP alone, exec's overhead (release)"
+	@echo "make bench            armor, TCP (streams, round trips) and TCP over faults next to references, exec's overhead (release)"
 	@echo "make bench-tcp        only the TCP part (BENCH_MIB=256 per transfer)"
 	@echo "make bench-exec       only exec's overhead: host-only sockets with and without the intercept library"
+	@echo "make bench-loss       only TCP over a faulty underlay next to the kernel's TCP over the same faults (root)"
 
 deps:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -107,7 +108,7 @@ REPLAY_SCRATCH := .build-fuzz
 BENCH_SCRATCH  := .build-bench
 BENCH_MIB      ?= 256
 
-.PHONY: fuzz fuzz-replay bench bench-tcp bench-exec bench-build
+.PHONY: fuzz fuzz-replay bench bench-tcp bench-exec bench-loss bench-build
 
 fuzz: deps
 	$(SWIFT) build --scratch-path $(FUZZ_SCRATCH) --product NetconFuzz $(FUZZ_FLAGS)
@@ -128,10 +129,14 @@ bench-build: deps
 	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) --product NetconBench
 
 bench: bench-build
-	$(BENCH_SCRATCH)/release/NetconBench --mib $(BENCH_MIB)
+	$(BENCH_SCRATCH)/release/NetconBench --mib $(BENCH_MIB) --json $(BENCH_SCRATCH)/results.json
 
 bench-tcp: bench-build
 	$(BENCH_SCRATCH)/release/NetconBench tcp --mib $(BENCH_MIB)
 
 bench-exec: bench-build
 	$(BENCH_SCRATCH)/release/NetconBench exec
+
+# Root (network namespaces and tun devices for the kernel's reference); rows that cannot run say why.
+bench-loss: bench-build
+	$(BENCH_SCRATCH)/release/NetconBench loss

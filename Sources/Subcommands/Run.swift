@@ -9,7 +9,10 @@ struct Run: ParsableCommand {
         discussion: """
             Creates the home and a new ZeroTier identity on first start, binds the UDP port and serves the \
             control socket (<home>/control.sock) that join, leave and status talk to. One daemon per home. \
-            Stops cleanly on SIGINT or SIGTERM.
+            Stops cleanly on SIGINT or SIGTERM. Raises its soft descriptor limit to the hard one (each virtual \
+            socket holds a descriptor). For tests and benchmarks only, NETCON_TEST_UNDERLAY_FAULTS (e.g. \
+            loss=0.05,duplicate=0.02,reorder=0.1,corrupt=0.01,delay-ms=2,seed=7) applies those faults to every \
+            datagram the node receives.
             """
     )
 

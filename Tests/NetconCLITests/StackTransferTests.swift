@@ -8,11 +8,11 @@ import Testing
 /// the RPC the intercept library uses (the program's side of each virtual socket is a plain descriptor here).
 @Suite(.serialized) struct StackTransferTests {
     /// A private network with both members authorized and configured; returns its addresses per member.
-    static func configuredWorld() throws -> (WorldTests.World, [String: [String]]) {
+    static func configuredWorld(memberEnvironment: [String: String] = [:]) throws -> (WorldTests.World, [String: [String]]) {
         let world = try WorldTests.World(members: ["m1", "m2"])
         try world.start("root")
-        try world.start("m1")
-        try world.start("m2")
+        try world.start("m1", environment: memberEnvironment)
+        try world.start("m2", environment: memberEnvironment)
         let root = world.home("root").path
         let created = try NetconProcess.run(["network", "create", "--home", root, "--name", "transfer", "--pool", "10.6.0.0/24", "--rfc4193"])
         let network = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)

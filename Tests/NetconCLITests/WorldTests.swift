@@ -46,10 +46,11 @@ import Testing
 
         func home(_ name: String) -> TemporaryHome { name == "root" ? rootHome : homes[name]! }
 
-        func start(_ name: String) throws {
+        func start(_ name: String, environment: [String: String] = [:]) throws {
             let home = home(name)
             let port = name == "root" ? String(rootPort) : "0"
-            let daemon = try NetconProcess.start(["run", "--home", home.path, "--port", port, "--log-level", "debug"])
+            let daemon = try NetconProcess.start(["run", "--home", home.path, "--port", port, "--log-level", "debug"],
+                                                 environment: environment)
             daemons[name] = daemon
             try home.waitForDaemon(daemon)
         }

@@ -1,0 +1,93 @@
+import CNetconSys
+import Foundation
+import Glibc
+import NetconRPC
+import Synchronization
+import Testing
+
+/// TCP between two daemons whose received datagrams meet the test underlay's faults (NETCON_TEST_UNDERLAY_FAULTS):
+/// lost, duplicated, reordered and corrupted datagrams cost time, never bytes. How fast is `make bench`'s business.
+@Suite(.serialized) struct LossyUnderlayTests {
+    static let faults = "loss=0.05,duplicate=0.02,reorder=0.1,corrupt=0.01,delay-ms=2,seed=11"
+
+    @Test func tcpStaysByteExactBothWaysAtOnceOverLossDuplicationReorderingAndCorruption() throws {
+        let (world, addresses) = try StackTransferTests.configuredWorld(memberEnvironment: [
+            "NETCON_TEST_UNDERLAY_FAULTS": Self.faults,
+        ])
+        let m1 = RPCClient(path: world.home("m1").path + "/rpc.sock")
+        let m2 = RPCClient(path: world.home("m2").path + "/rpc.sock")
+        let m1v4 = try #require(addresses["m1"]?.first { $0.contains(".") })
+        let m2v4 = try #require(addresses["m2"]?.first { $0.contains(".") })
+
+        // One stream each way, at the same time.
+        let there = try Self.stream(from: m1, to: m2, at: m2v4, port: 7100)
+        let back = try Self.stream(from: m2, to: m1, at: m1v4, port: 7101)
+        defer { for fd in [there.client, there.accepted, there.listener, back.client, back.accepted, back.listener] { close(fd) } }
+        let total = 4 << 20
+        let writers = [there.client, back.client].map { fd in
+            Thread {
+                var chunk = [UInt8](repeating: 0, count: 1 << 16)
+                var sent = 0
+                while sent < total {
+                    for index in 0..<chunk.count { chunk[index] = StackTransferTests.pattern(sent + index) }
+                    guard writeAll(fd, chunk) else { return }
+                    sent += chunk.count
+                }
+                shutdown(fd, CInt(SHUT_WR))
+            }
+        }
+        for writer in writers { writer.start() }
+        let readBack = Mutex((received: 0, mismatches: 0))
+        let reader = Thread {
+            let result = Self.readPattern(back.accepted)
+            readBack.withLock { $0 = result }
+        }
+        reader.start()
+        let forward = Self.readPattern(there.accepted)
+        while !reader.isFinished { usleep(10_000) }
+        #expect(forward.received == total && forward.mismatches == 0)
+        let backward = readBack.withLock { $0 }
+        #expect(backward.received == total && backward.mismatches == 0)
+
+        // Corrupted datagrams never authenticate: counted as dropped, never delivered.
+        let dropped = try world.status("m2").traffic?.dropped ?? [:]
+        #expect((dropped["authenticationFailed"] ?? 0) + (dropped["malformed"] ?? 0) + (dropped["fragmentRejected"] ?? 0) > 0)
+    }
+
+    @Test func aMalformedFaultSpecificationIsAUsageError() throws {
+        let world = try WorldTests.World(members: ["m1"])
+        let result = try NetconProcess.run(["run", "--home", world.home("m1").path, "--port", "0"],
+                                           environment: ["NETCON_TEST_UNDERLAY_FAULTS": "loss=2"], timeout: 20)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("NETCON_TEST_UNDERLAY_FAULTS"))
+        #expect(result.stderr.contains("out of range"))
+    }
+
+    static func stream(from client: RPCClient, to server: RPCClient, at address: String, port: UInt16) throws
+        -> (listener: CInt, client: CInt, accepted: CInt) {
+        let listen = try server.call(.tcpListen(local: RPCEndpoint(address: nil, port: port), domain: .inet, backlog: 4,
+                                                listenHost: false, v6Only: false))
+        let listener = try #require(listen.descriptor)
+        setReceiveTimeout(listener, seconds: 30)
+        let connect = try client.call(.tcpConnect(remote: RPCEndpoint(address: RPCAddress(text: address), port: port),
+                                                  domain: .inet, options: .init()))
+        let connected = try #require(connect.descriptor)
+        var header = [UInt8](repeating: 0, count: 256)
+        var accepted: CInt = -1
+        #expect(netcon_receive_descriptor(listener, &header, header.count, &accepted) > 0 && accepted >= 0)
+        setReceiveTimeout(accepted, seconds: 60)
+        return (listener, connected, accepted)
+    }
+
+    static func readPattern(_ fd: CInt) -> (received: Int, mismatches: Int) {
+        var received = 0, mismatches = 0
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            if count <= 0 { break }
+            for index in 0..<count where buffer[index] != StackTransferTests.pattern(received + index) { mismatches += 1 }
+            received += count
+        }
+        return (received, mismatches)
+    }
+}
