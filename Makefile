@@ -26,6 +26,7 @@ help:
 	@echo "make bench-tcp        only the TCP part (BENCH_MIB=256 per transfer)"
 	@echo "make bench-exec       only exec's overhead: host-only sockets with and without the intercept library"
 	@echo "make bench-loss       only TCP over a faulty underlay next to the kernel's TCP over the same faults (root)"
+	@echo "make bench-programs   wrk → nginx and iperf3 under netcon exec on two nodes next to the same on loopback"
 
 deps:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -108,7 +109,7 @@ REPLAY_SCRATCH := .build-fuzz
 BENCH_SCRATCH  := .build-bench
 BENCH_MIB      ?= 256
 
-.PHONY: fuzz fuzz-replay bench bench-tcp bench-exec bench-loss bench-build
+.PHONY: fuzz fuzz-replay bench bench-tcp bench-exec bench-loss bench-programs bench-build
 
 fuzz: deps
 	$(SWIFT) build --scratch-path $(FUZZ_SCRATCH) --product NetconFuzz $(FUZZ_FLAGS)
@@ -136,6 +137,12 @@ bench-tcp: bench-build
 
 bench-exec: bench-build
 	$(BENCH_SCRATCH)/release/NetconBench exec
+
+# wrk against nginx and iperf3, under netcon exec on two nodes next to the same programs on loopback.
+BENCH_PROGRAMS := wrk:wrk iperf3:iperf3 nginx:nginx-light curl:curl python3:python3
+bench-programs: bench-build
+	$(MAKE) --no-print-directory program-deps PROGRAMS="$(BENCH_PROGRAMS)"
+	./scripts/bench-programs.sh $(BENCH_SCRATCH)/release/netcon
 
 # Root (network namespaces and tun devices for the kernel's reference); rows that cannot run say why.
 bench-loss: bench-build

@@ -7,8 +7,8 @@ set -uo pipefail
 netcon=$(realpath "$1")
 base=$(mktemp -d "${TMPDIR:-/tmp}/netcon-compat-XXXXXX")
 chmod 755 "$base"
-export NETCON_FORBID_DEFAULT_PLANET=1
 export PATH="$PATH:/usr/sbin:/sbin"   # nginx and sshd
+source "$(dirname "$0")/world.sh"
 pids=()
 results=()
 failed=0
@@ -20,8 +20,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_for() { for _ in $(seq 1 "${2:-300}"); do eval "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
-address_of() { cut -d: -f1 "$1/identity.public"; }
 server() { "$netcon" exec --home "$base/server" "$@"; }
 client() { timeout 60 "$netcon" exec --home "$base/client" "$@"; }
 record() {  # NAME EXPECTED ACTUAL [DETAIL]
@@ -36,27 +34,7 @@ start_server() {  # NAME PROGRAM ARGS... (in the background, under netcon exec o
 stop_server() { local pid=${pids[-1]}; kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; unset 'pids[-1]'; }
 
 # The world: root + controller, a server node and a client node (daemons), one network.
-root_port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$netcon" identity create --home "$base/root" >/dev/null
-"$netcon" planet create --root "$base/root@127.0.0.1/$root_port" -o "$base/planet" >/dev/null
-for home in root server client; do mkdir -p "$base/$home"; chmod 700 "$base/$home"; cp "$base/planet" "$base/$home/planet"; done
-for home in server client; do "$netcon" identity create --home "$base/$home" >/dev/null; done
-for home in root server client; do
-  port=0; [ $home = root ] && port=$root_port
-  "$netcon" run --home "$base/$home" --port "$port" --log-level warning >"$base/$home.node.log" 2>&1 &
-  pids+=($!)
-done
-for home in server client; do
-  wait_for "'$netcon' status --home '$base/$home' --json | grep -q '\"online\" : true'" 600 || { echo "the world did not come up"; exit 1; }
-done
-network=$("$netcon" network create --home "$base/root" --name compat --pool 10.148.0.0/24 --rfc4193)
-for home in server client; do
-  "$netcon" member authorize "$network" "$(address_of "$base/$home")" --home "$base/root" >/dev/null || { echo "cannot authorize $home"; exit 1; }
-  "$netcon" join "$network" --home "$base/$home" --timeout 30 >/dev/null || { echo "$home could not join"; exit 1; }
-done
-addresses=$("$netcon" status --home "$base/server" --json)
-ip4=$(python3 -c 'import json,sys; print(next(a.split("/")[0] for n in json.load(sys.stdin)["networks"] for a in n["assignedAddresses"] if "." in a))' <<<"$addresses")
-ip6=$(python3 -c 'import json,sys; print(next(a.split("/")[0] for n in json.load(sys.stdin)["networks"] for a in n["assignedAddresses"] if ":" in a))' <<<"$addresses")
+build_world 10.148.0.0/24 || exit 1
 echo "server node: $ip4 $ip6"
 
 mkdir -p "$base/www"

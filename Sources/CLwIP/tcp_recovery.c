@@ -9,7 +9,8 @@
 enum {
     RTO_MIN_US = 5000,       /* above the reordering a path shows (a late datagram is not a lost one) */
     RTO_INITIAL_US = 200000, /* before the first sample */
-    RTO_MAX_BACKOFF = 6,     /* after that many fast retransmissions without progress, lwIP's own timer rules */
+    RTO_MAX_BACKOFF = 6,     /* the timeout doubles at most this often (5 ms floor: 320 ms at most) */
+    RTO_QUICK_BACKOFF = 3,   /* while below this, lwIP's own timer is held back; past it, it counts again */
 };
 
 uint32_t netcon_monotonic_us(void) {
@@ -106,7 +107,7 @@ int netcon_tcp_recovery_tick(netcon_tcp_recovery *r, struct tcp_pcb *pcb) {
         r->last_progress_us = now;
         r->backoff = 0;
     }
-    if (r->backoff >= RTO_MAX_BACKOFF || pcb->persist_backoff > 0) return 1;
+    if (pcb->persist_backoff > 0) return 1;
     if ((uint32_t)(now - r->last_progress_us) < recovery_rto(r)) return 1;
     uint8_t nrtx = pcb->nrtx;
     if (r->backoff == 0 && !(pcb->flags & TF_RTO)) {
@@ -142,14 +143,15 @@ int netcon_tcp_recovery_tick(netcon_tcp_recovery *r, struct tcp_pcb *pcb) {
         pcb->bytes_acked = 0;
         tcp_rexmit_rto_commit(pcb);
         pcb->nrtx = nrtx;
-        pcb->rtime = 0;
+        /* A path that stays silent is lwIP's to judge: its timer (and its count towards giving up) runs on. */
+        if (r->backoff < RTO_QUICK_BACKOFF) pcb->rtime = 0;
         r->retransmissions++;
     }
     r->seen_ssthresh = pcb->ssthresh;
     r->timing = 0;
     r->recovering = 0;
     r->last_progress_us = now;
-    r->backoff++;
+    if (r->backoff < RTO_MAX_BACKOFF) r->backoff++;
     return 1;
 }
 

@@ -68,6 +68,8 @@ final class BenchWorld: @unchecked Sendable {
         return assigned
     }
 
+    func pid(_ name: String) -> pid_t? { children.withLock { $0.pids[name] } }
+
     /// CPU seconds (user + system) the daemon `name` has used so far.
     func cpuSeconds(_ name: String) -> Double {
         guard let pid = children.withLock({ $0.pids[name] }),

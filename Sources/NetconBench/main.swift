@@ -64,7 +64,7 @@ func siblingNetcon() -> String {
     return String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) + "/netcon"
 }
 
-func tcpBench(mebibytes: Int, rounds: Int, executable: String) throws {
+func tcpBench(mebibytes: Int, rounds: Int, executable: String, connectionCounts: [Int]) throws {
     let total = mebibytes << 20
     print("TCP, \(mebibytes) MiB per transfer, best of \(rounds):")
 
@@ -105,6 +105,11 @@ func tcpBench(mebibytes: Int, rounds: Int, executable: String) throws {
     results["tcp_8_streams_MBps"] = aggregate
     results["tcp_8_streams_loopback_MBps"] = loopbackAggregate
 
+    let many = try transfer.parallel(streams: 200, bytes: 200_000)
+    print("  200 connections moving 200 kB each at once: \(formatted(many, digits: 1)) MB/s in all, "
+          + "\(formatted(many / nodes, digits: 2)) of one stream's rate")
+    results["tcp_200_connections_MBps"] = many
+
     let rounds = 5_000
     let times = try transfer.roundTrips(rounds)
     let loopbackTimes = try LoopbackReference.roundTrips(rounds)
@@ -115,6 +120,29 @@ func tcpBench(mebibytes: Int, rounds: Int, executable: String) throws {
     results["rr_p99_us"] = percentile(times, 0.99)
     results["rr_loopback_p50_us"] = percentile(loopbackTimes, 0.5)
     results["rr_loopback_p99_us"] = percentile(loopbackTimes, 0.99)
+
+    for (index, size) in [64, 1400].enumerated() {
+        let udp = try transfer.udpFlood(size: size, seconds: 2, port: 7100 + UInt16(index))
+        print("  UDP \(size)-byte datagrams m1 → m2: sent \(formatted(udp.sentPerSecond / 1000, digits: 1)) k/s, received "
+              + "\(formatted(udp.receivedPerSecond / 1000, digits: 1)) k/s (\(formatted(udp.receivedPerSecond * Double(size) / 1e6, digits: 1)) MB/s), "
+              + "lost \(formatted(udp.loss * 100, digits: 1)) %")
+        results["udp_\(size)B_sent_per_s"] = udp.sentPerSecond
+        results["udp_\(size)B_received_per_s"] = udp.receivedPerSecond
+        results["udp_\(size)B_loss"] = udp.loss
+    }
+
+    for count in connectionCounts {
+        let idle = try transfer.idleConnections(count, world: world)
+        print("  \(idle.count) idle connections m1 → m2: set up at \(formatted(idle.setupPerSecond, digits: 0))/s; per connection "
+              + "m1 \(formatted(max(0, idle.rssPerConnection.m1), digits: 0)) B, m2 \(formatted(max(0, idle.rssPerConnection.m2), digits: 0)) B "
+              + "resident, \(formatted(idle.fdsPerConnection.m1, digits: 1)) + \(formatted(idle.fdsPerConnection.m2, digits: 1)) descriptors; "
+              + "closed: descriptors \(idle.fdsBackToBaseline ? "back to baseline" : "NOT back to baseline"), resident "
+              + "m1 \(idle.rssBaseline.m1 >> 20) → \(idle.rssAfterClose.m1 >> 20) MiB, m2 \(idle.rssBaseline.m2 >> 20) → \(idle.rssAfterClose.m2 >> 20) MiB")
+        results["idle_\(count)_setup_per_s"] = idle.setupPerSecond
+        results["idle_\(count)_rss_bytes_per_connection_m1"] = idle.rssPerConnection.m1
+        results["idle_\(count)_rss_bytes_per_connection_m2"] = idle.rssPerConnection.m2
+        results["idle_\(count)_fds_back_to_baseline"] = idle.fdsBackToBaseline ? 1 : 0
+    }
 }
 
 /// Every figure printed, by name, for `--json FILE`.
@@ -134,6 +162,7 @@ func main() {
     var parts = Set(["armor", "tcp", "exec", "loss"])
     var mebibytes = 256, rounds = 3
     var lossSizes = [4, 64], losses = [0.01, 0.03, 0.05], lossDeadline = 120
+    var connectionCounts = [10_000]
     var executable = siblingNetcon()
     var jsonPath: String?
     var arguments = CommandLine.arguments.dropFirst()
@@ -147,19 +176,25 @@ func main() {
         case "--rounds": rounds = arguments.popFirst().flatMap { Int($0) }.map { max(1, $0) } ?? rounds
         case "--netcon": executable = arguments.popFirst() ?? executable
         case "--json": jsonPath = arguments.popFirst()
+        case "--connections": connectionCounts = arguments.popFirst().map { $0.split(separator: ",").compactMap { Int($0) } } ?? connectionCounts
         default:
             printError("usage: NetconBench [armor|tcp|exec|loss] [--mib N] [--rounds N] [--netcon PATH] "
-                       + "[--loss-mib 4,64] [--loss-rates 0.01,0.03,0.05] [--loss-deadline S] [--json FILE]")
+                       + "[--loss-mib 4,64] [--loss-rates 0.01,0.03,0.05] [--loss-deadline S] [--connections N,N] [--json FILE]")
             exit(64)
         }
     }
     // Generous: setting up the world takes seconds, a transfer at 10 MB/s would take 26 s for 256 MiB.
     let lossSeconds = parts.contains("loss") ? losses.count * (60 + lossSizes.count * 3 * lossDeadline) : 0
+    let descriptors = raiseOwnDescriptorLimit()
+    if let most = connectionCounts.max(), 2 * most + 100 > descriptors {
+        printError("NetconBench: \(most) connections need \(2 * most + 100) descriptors here, the limit is \(descriptors)")
+        connectionCounts = connectionCounts.filter { 2 * $0 + 100 <= descriptors }
+    }
     installGuards(deadlineSeconds: 120 + mebibytes * (rounds + 1) / 5 + lossSeconds)
     if parts.contains("armor") { armorBench() }
     if parts.contains("tcp") {
         do {
-            try tcpBench(mebibytes: mebibytes, rounds: rounds, executable: executable)
+            try tcpBench(mebibytes: mebibytes, rounds: rounds, executable: executable, connectionCounts: connectionCounts)
         } catch {
             printError("NetconBench: \(error)")
             tearDownAndExit(1)
