@@ -149,9 +149,15 @@ private final class Outbox: @unchecked Sendable {
         self.flush = flush
     }
 
+    /// Frames waiting for the loop at most, like a NIC's transmit ring: TCP's windows keep far below it, but
+    /// a program flooding UDP faster than the engine can send would otherwise queue without bound (seen:
+    /// 650 MiB). Frames past it are dropped, as a full ring drops them; group changes never are.
+    static let capacity = 8192
+
     /// Any thread (lwIP's).
     func append(_ item: Item) {
-        let wasEmpty = queued.withLock { items in
+        let wasEmpty = queued.withLock { items -> Bool in
+            if case .frame = item, items.count >= Self.capacity { return false }
             items.append(item)
             return items.count == 1
         }
