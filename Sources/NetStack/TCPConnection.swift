@@ -75,6 +75,7 @@ public final class TCPConnection: @unchecked Sendable {
     /// A pcb `close()` handed to lwIP while its last bytes were still in flight: its sent and err callbacks
     /// (and the reference they hold) stay until the peer has every byte, for loss recovery's sake.
     private var drainingPCB: UnsafeMutablePointer<tcp_pcb>?
+    private var isn: UInt32 = 0
     /// Loss recovery on netcon's clock (see `TCPRecoveryTicker`).
     private var recovery = netcon_tcp_recovery()
     var isWatchedForRecovery = false
@@ -144,6 +145,7 @@ public final class TCPConnection: @unchecked Sendable {
                 return connection.lwipConnected(pcb!)
             }
         }
+        isn = pcb.pointee.lastack &+ 1
         if err != LwIPError.ok {
             detach(pcb)
             if tcp_close(pcb) != LwIPError.ok { tcp_abort(pcb) }
@@ -366,6 +368,8 @@ public final class TCPConnection: @unchecked Sendable {
     public var localEndpoint: IPEndpoint? { Stack.withCoreLock { local } }
     /// The peer's address and port, known once established.
     public var remoteEndpoint: IPEndpoint? { Stack.withCoreLock { remote } }
+    /// The sequence number this side's SYN carried (RFC 6528's, see CLwIP's tcp_isn.c); 0 for an accepted one.
+    public var initialSequenceNumber: UInt32 { Stack.withCoreLock { isn } }
 
     private func recordEndpoints(_ pcb: UnsafeMutablePointer<tcp_pcb>) {
         var localAddress = ip_addr_t(), remoteAddress = ip_addr_t()

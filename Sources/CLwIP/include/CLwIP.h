@@ -195,6 +195,13 @@ void netcon_lwip_tcp_endpoints(const struct tcp_pcb *pcb, ip_addr_t *local, uint
 /* Takes the place of liblwip's own for all of lwIP (checksum.c says why and how). */
 uint16_t lwip_standard_chksum(const void *dataptr, int len);
 
+/* ---- Initial sequence numbers ---------------------------------------------------------------------------- */
+
+/* RFC 6528 sequence numbers in place of lwIP's predictable counter (tcp_isn.c). */
+u32_t tcp_next_iss(struct tcp_pcb *pcb);
+/* SipHash-2-4 of `data` under `key` (the hash the sequence numbers use). */
+uint64_t netcon_siphash24(const uint8_t key[16], const uint8_t *data, size_t length);
+
 /* ---- TCP segment size and window ----------------------------------------------------------------------- */
 
 /* What netcon lets a connection use beyond lwipopts.h (see tcp_window.c): segments up to the interface MTU
