@@ -10,7 +10,10 @@ struct PeerPing: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ping",
         abstract: "Send a ZeroTier ECHO to a node and show the round trip and whether it went direct or via a root.",
-        discussion: "Finds the node's identity through the roots first if needed. Exits 68 if it does not answer within 5 s."
+        discussion: """
+            Finds the node's identity through the roots first if needed. With --count, one echo a second; an echo \
+            not answered within 5 s is reported and the next one still goes. Exits 68 if none was answered.
+            """
     )
 
     @OptionGroup var homeOptions: HomeOptions
@@ -22,9 +25,9 @@ struct PeerPing: ParsableCommand {
 
     func run() throws {
         let control = NodeControl(home: homeOptions.resolved)
-        for _ in 0..<countOption.count {
+        try countOption.eachEcho { () throws(NetconError) in
             let result = try control.ping(address)
-            print("reply from \(result.peer): \(result.roundTripMilliseconds) ms, \(result.direct ? "direct" : "relayed by a root")")
+            return "reply from \(result.peer): \(result.roundTripMilliseconds) ms, \(result.direct ? "direct" : "relayed by a root")"
         }
     }
 }

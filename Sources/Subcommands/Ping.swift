@@ -4,7 +4,10 @@ import Runtime
 struct Ping: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ping an address on a joined network from the node's own user-space stack (ICMP echo).",
-        discussion: "The node must be running and configured on a network whose addresses contain the target. Exits 68 without an answer."
+        discussion: """
+            The node must be running and configured on a network whose addresses contain the target. With --count, \
+            one echo a second; an unanswered echo is reported and the next one still goes. Exits 68 if none was answered.
+            """
     )
 
     @OptionGroup var homeOptions: HomeOptions
@@ -16,9 +19,8 @@ struct Ping: ParsableCommand {
 
     func run() throws {
         let control = NodeControl(home: homeOptions.resolved)
-        for _ in 0..<countOption.count {
-            let microseconds = try control.ipPing(address)
-            print("reply from \(address): \(Double(microseconds) / 1000) ms")
+        try countOption.eachEcho { () throws(NetconError) in
+            "reply from \(address): \(Double(try control.ipPing(address)) / 1000) ms"
         }
     }
 }
