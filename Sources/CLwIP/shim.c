@@ -81,6 +81,35 @@ int netcon_lwip_on_tcpip_thread(void) {
 
 int netcon_lwip_in_driver_callback(void) { return driver_depth > 0; }
 
+/* A timeout armed from another thread (even one holding the core) is not seen by the tcpip thread until it
+   wakes for something else — up to its next timer, 250 ms or more away. A message wakes it; it arms the
+   timeout itself. */
+typedef struct {
+    uint32_t milliseconds;
+    sys_timeout_handler handler;
+    void *arg;
+} timeout_request;
+
+static void arm_requested_timeout(void *context) {
+    timeout_request *request = context;
+    sys_timeout(request->milliseconds, request->handler, request->arg);
+    free(request);
+}
+
+void netcon_lwip_timeout_from_any_thread(uint32_t milliseconds, sys_timeout_handler handler, void *arg) {
+    if (atomic_load(&tcpip_thread_known) && pthread_equal(pthread_self(), tcpip_thread)) {
+        sys_timeout(milliseconds, handler, arg);
+        return;
+    }
+    timeout_request *request = malloc(sizeof *request);
+    if (request != NULL) {
+        *request = (timeout_request){milliseconds, handler, arg};
+        if (tcpip_try_callback(arm_requested_timeout, request) == ERR_OK) return;
+        free(request);
+    }
+    sys_timeout(milliseconds, handler, arg); /* the mailbox is full: the tcpip thread is awake anyway */
+}
+
 netcon_lwip_limits netcon_lwip_get_limits(void) {
     netcon_lwip_limits limits = {
         .tcp_mss = TCP_MSS,

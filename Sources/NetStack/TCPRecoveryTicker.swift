@@ -19,7 +19,7 @@ enum TCPRecoveryTicker {
         watched[ObjectIdentifier(connection)] = connection
         guard !armed else { return }
         armed = true
-        sys_timeout(intervalMilliseconds, { _ in TCPRecoveryTicker.tick() }, nil)
+        netcon_lwip_timeout_from_any_thread(intervalMilliseconds, { _ in TCPRecoveryTicker.tick() }, nil)
     }
 
     private static func tick() {

@@ -71,6 +71,9 @@ int netcon_lwip_on_tcpip_thread(void);
    hook. lwIP is in the middle of sending there, so nothing may call back into lwIP (not even inline on the
    thread that holds the core); Stack.withCoreLock traps on it. */
 int netcon_lwip_in_driver_callback(void);
+/* Core held. sys_timeout that takes effect at once from any thread: from another thread than the tcpip one
+   the request travels as a message (which wakes it); from the tcpip thread it is sys_timeout. */
+void netcon_lwip_timeout_from_any_thread(uint32_t milliseconds, sys_timeout_handler handler, void *arg);
 
 /* ---- Addresses ------------------------------------------------------------------------------------------ */
 
