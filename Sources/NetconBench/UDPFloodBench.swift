@@ -17,7 +17,7 @@ extension NodeTransfer {
         guard connected.reply.error == 0 else { throw BenchFailure("UDP_CONNECT on m1 failed: errno \(connected.reply.error)") }
         var timeout = timeval(tv_sec: 0, tv_usec: 500_000)
         setsockopt(serverFD, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var payload = [UInt8](repeating: 0x42, count: size)
+        let payload = [UInt8](repeating: 0x42, count: size)
         var incoming = [UInt8](repeating: 0, count: 65_536)
         // The first datagrams may wait for ARP: prime the path, then drain.
         for _ in 0..<20 {
