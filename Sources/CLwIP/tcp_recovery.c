@@ -25,6 +25,12 @@ static uint32_t recovery_rto(const netcon_tcp_recovery *r) {
     return rto << r->backoff;
 }
 
+/* What both of lwIP's loss responses do first: half of what may be in flight, at least two segments. */
+static void halve_ssthresh(struct tcp_pcb *pcb) {
+    tcpwnd_size_t in_flight = LWIP_MIN(pcb->cwnd, pcb->snd_wnd);
+    pcb->ssthresh = LWIP_MAX(in_flight >> 1, (tcpwnd_size_t)(pcb->mss << 1));
+}
+
 static void start_timing(netcon_tcp_recovery *r, uint32_t seq, uint32_t now) {
     r->timing = 1;
     r->timed_seq = seq;
@@ -65,7 +71,7 @@ void netcon_tcp_recovery_acked(netcon_tcp_recovery *r, struct tcp_pcb *pcb) {
             /* A partial ACK: the next hole is the first unacknowledged segment. lwIP leaves fast recovery
                here and would wait for a timeout; resend it now (tcp_input's tcp_output sends it). */
             uint8_t nrtx = pcb->nrtx;
-            if (tcp_rexmit(pcb) == ERR_OK) r->partial_ack_retransmissions++;
+            tcp_rexmit(pcb);
             pcb->nrtx = nrtx;
         }
     }
@@ -96,17 +102,12 @@ int netcon_tcp_recovery_tick(netcon_tcp_recovery *r, struct tcp_pcb *pcb) {
         tcp_output(pcb);
     }
     if (pcb->state < ESTABLISHED || pcb->state == TIME_WAIT) return 0;
-    if (pcb->unacked == NULL) {
-        r->last_ack = pcb->lastack;
-        r->last_progress_us = now;
-        r->backoff = 0;
-        return pcb->unsent != NULL;
-    }
-    if (pcb->lastack != r->last_ack) {
+    if (pcb->unacked == NULL || pcb->lastack != r->last_ack) {
         r->last_ack = pcb->lastack;
         r->last_progress_us = now;
         r->backoff = 0;
     }
+    if (pcb->unacked == NULL) return pcb->unsent != NULL;
     if (pcb->persist_backoff > 0) return 1;
     if ((uint32_t)(now - r->last_progress_us) < recovery_rto(r)) return 1;
     uint8_t nrtx = pcb->nrtx;
@@ -116,40 +117,30 @@ int netcon_tcp_recovery_tick(netcon_tcp_recovery *r, struct tcp_pcb *pcb) {
            per loss episode, and let partial ACKs repair any further holes (NewReno). */
         if (tcp_rexmit(pcb) == ERR_OK) {
             if (!r->recovering) {
-                tcpwnd_size_t in_flight = LWIP_MIN(pcb->cwnd, pcb->snd_wnd);
-                pcb->ssthresh = LWIP_MAX(in_flight >> 1, (tcpwnd_size_t)(pcb->mss << 1));
+                halve_ssthresh(pcb);
                 pcb->cwnd = pcb->ssthresh;
                 r->recovering = 1;
                 r->recover = pcb->snd_nxt;
             }
             tcp_output(pcb);
-            r->probes++;
         }
-        pcb->nrtx = nrtx;
-        pcb->rtime = 0;
-        r->seen_ssthresh = pcb->ssthresh;
-        r->timing = 0;
-        r->last_progress_us = now;
-        r->backoff++;
-        return 1;
+    } else {
+        /* Still nothing acknowledged: what tcp_slowtmr does on a retransmission timeout (halve ssthresh, one
+           segment of window, resend from the first unacknowledged byte). */
+        if (tcp_rexmit_rto_prepare(pcb) == ERR_OK) {
+            halve_ssthresh(pcb);
+            pcb->cwnd = pcb->mss;
+            pcb->bytes_acked = 0;
+            tcp_rexmit_rto_commit(pcb);
+        }
+        r->recovering = 0;
     }
-    /* Still nothing acknowledged: what tcp_slowtmr does on a retransmission timeout (halve ssthresh, one
-       segment of window, resend from the first unacknowledged byte), without spending lwIP's retry budget
-       (nrtx): that stays with lwIP's own timer, which gives up on a dead path as it always did. */
-    if (tcp_rexmit_rto_prepare(pcb) == ERR_OK) {
-        tcpwnd_size_t in_flight = LWIP_MIN(pcb->cwnd, pcb->snd_wnd);
-        pcb->ssthresh = LWIP_MAX(in_flight >> 1, (tcpwnd_size_t)(pcb->mss << 1));
-        pcb->cwnd = pcb->mss;
-        pcb->bytes_acked = 0;
-        tcp_rexmit_rto_commit(pcb);
-        pcb->nrtx = nrtx;
-        /* A path that stays silent is lwIP's to judge: its timer (and its count towards giving up) runs on. */
-        if (r->backoff < RTO_QUICK_BACKOFF) pcb->rtime = 0;
-        r->retransmissions++;
-    }
+    /* None of this spends lwIP's retry budget (nrtx). A path that stays silent is lwIP's to judge: past the
+       first few timeouts its own timer (and its count towards giving up) runs on. */
+    pcb->nrtx = nrtx;
+    if (r->backoff < RTO_QUICK_BACKOFF) pcb->rtime = 0;
     r->seen_ssthresh = pcb->ssthresh;
     r->timing = 0;
-    r->recovering = 0;
     r->last_progress_us = now;
     if (r->backoff < RTO_MAX_BACKOFF) r->backoff++;
     return 1;

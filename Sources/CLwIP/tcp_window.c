@@ -117,8 +117,7 @@ static uint16_t take_peer_mss(const struct tcp_pcb *pcb) {
 /* ---- Outgoing SYN options -------------------------------------------------------------------------------- */
 
 /* RFC 1624: the checksum after one 16-bit word of what it covers changed from `old` to `new`. */
-static void adjust_checksum(uint8_t *tcp, size_t word_offset, uint16_t old, uint16_t new) {
-    (void)word_offset;
+static void adjust_checksum(uint8_t *tcp, uint16_t old, uint16_t new) {
     uint32_t sum = (uint16_t)~((tcp[16] << 8) | tcp[17]);
     sum += (uint16_t)~old;
     sum += new;
@@ -133,15 +132,13 @@ static void set_byte(uint8_t *tcp, size_t offset, uint8_t value) {
     uint16_t old = (uint16_t)((tcp[word] << 8) | tcp[word + 1]);
     tcp[offset] = value;
     uint16_t new = (uint16_t)((tcp[word] << 8) | tcp[word + 1]);
-    if (old != new) adjust_checksum(tcp, word, old, new);
+    if (old != new) adjust_checksum(tcp, old, new);
 }
-
-typedef struct { uint16_t mss; } rewrite_context;
 
 static void rewrite_option(tcp_view *v, uint8_t kind, uint8_t *value, uint8_t length, void *context) {
     size_t offset = (size_t)(value - v->tcp);
     if (kind == 2 && length == 2) {
-        uint16_t mss = ((rewrite_context *)context)->mss;
+        uint16_t mss = *(const uint16_t *)context;
         if (mss > ((value[0] << 8) | value[1])) {
             set_byte(v->tcp, offset, (uint8_t)(mss >> 8));
             set_byte(v->tcp, offset + 1, (uint8_t)mss);
@@ -154,8 +151,8 @@ static void rewrite_option(tcp_view *v, uint8_t kind, uint8_t *value, uint8_t le
 void netcon_tcp_rewrite_outgoing_syn(uint8_t *frame, size_t length, uint16_t mtu) {
     tcp_view v;
     if (!view_tcp(frame, length, &v)) return;
-    rewrite_context context = {.mss = (uint16_t)(mtu - (v.version == 4 ? 40 : 60))};
-    each_option(&v, rewrite_option, &context);
+    uint16_t mss = (uint16_t)(mtu - (v.version == 4 ? 40 : 60));
+    each_option(&v, rewrite_option, &mss);
 }
 
 /* ---- An established connection takes them on ---------------------------------------------------------- */
@@ -178,7 +175,7 @@ void netcon_lwip_tcp_widen(struct tcp_pcb *pcb) {
 }
 
 void netcon_lwip_tcp_recved(struct tcp_pcb *pcb, uint32_t length) {
-    uint32_t limit = (pcb->flags & TF_WND_SCALE) && pcb->rcv_scale == NETCON_TCP_RCV_SCALE ? NETCON_TCP_WND : TCP_WND;
+    uint32_t limit = pcb->rcv_scale == NETCON_TCP_RCV_SCALE ? NETCON_TCP_WND : TCP_WND;  /* widened or not */
     uint32_t window = pcb->rcv_wnd + length;
     pcb->rcv_wnd = window > limit || window < pcb->rcv_wnd ? limit : window;
     if (tcp_update_rcv_ann_wnd(pcb) >= TCP_WND_UPDATE_THRESHOLD) {

@@ -87,16 +87,4 @@ func raiseOwnDescriptorLimit() -> Int {
     return Int(limit.rlim_cur)
 }
 
-func readText(_ path: String) throws -> String {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw BenchFailure("cannot read \(path)") }
-    defer { close(fd) }
-    var result: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let count = read(fd, &buffer, buffer.count)
-        if count <= 0 { break }
-        result += buffer[0..<count]
-    }
-    return String(decoding: result, as: UTF8.self)
-}
+func readText(_ path: String) throws -> String { String(decoding: try readFile(path), as: UTF8.self) }

@@ -13,7 +13,6 @@ final class KernelLink: @unchecked Sendable {
     private var tunnels: (CInt, CInt) = (-1, -1)
     private var injector: FaultInjector
     private var relay = pthread_t()
-    private var stopping = false
     private let stopLock = Mutex<Bool>(false)
 
     init(faults: UnderlayFaults) throws {

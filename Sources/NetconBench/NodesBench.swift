@@ -273,7 +273,7 @@ private func freeLoopbackPort() -> UInt16? {
     return ok ? UInt16(bigEndian: address.sin_port) : nil
 }
 
-private func readFile(_ path: String) throws -> [UInt8] {
+func readFile(_ path: String) throws -> [UInt8] {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw BenchFailure("cannot read \(path)") }
     defer { close(fd) }

@@ -8,23 +8,11 @@ extension NodeTransfer {
     /// `count` connections m1 → m2, each moving `bytes` of the checked pattern at the same time; the
     /// aggregate rate in MB/s.
     func parallel(streams count: Int, bytes: Int) throws -> Double {
-        var pairs: [(client: CInt, accepted: CInt)] = []
-        defer { for pair in pairs { close(pair.client); close(pair.accepted) } }
-        for _ in 0..<count { pairs.append(try connectPair()) }
-        let start = monotonicMilliseconds()
-        let results = runThreads(pairs.map { pair in
-            { try timedStream(from: pair.client, to: pair.accepted, bytes: bytes, start: start, deadlineSeconds: 300) != nil }
-        })
-        guard results.allSatisfy({ $0 }) else { throw BenchFailure("a parallel stream failed or stalled") }
-        return Double(count * bytes) / 1e6 / (Double(monotonicMilliseconds() - start) / 1000)
+        try parallelStreams(count, bytes: bytes, connect: connectPair)
     }
 
     /// One-byte requests answered with one byte, `rounds` times on one connection: round-trip times in µs.
-    func roundTrips(_ rounds: Int) throws -> [Double] {
-        let pair = try connectPair()
-        defer { close(pair.client); close(pair.accepted) }
-        return try pingPong(client: pair.client, server: pair.accepted, rounds: rounds)
-    }
+    func roundTrips(_ rounds: Int) throws -> [Double] { try timedRoundTrips(rounds, connect: connectPair) }
 
     func connectPair() throws -> (client: CInt, accepted: CInt) {
         let connect = try rpc(from, .tcpConnect(remote: RPCEndpoint(address: .init(v4: ipv4Bytes(toAddress)), port: Self.port),
@@ -64,23 +52,30 @@ enum LoopbackReference {
         return (client, accepted)
     }
 
-    static func parallel(streams count: Int, bytes: Int) throws -> Double {
-        var pairs: [(client: CInt, accepted: CInt)] = []
-        defer { for pair in pairs { close(pair.client); close(pair.accepted) } }
-        for _ in 0..<count { pairs.append(try pair()) }
-        let start = monotonicMilliseconds()
-        let results = runThreads(pairs.map { pair in
-            { try timedStream(from: pair.client, to: pair.accepted, bytes: bytes, start: start, deadlineSeconds: 300) != nil }
-        })
-        guard results.allSatisfy({ $0 }) else { throw BenchFailure("a loopback stream failed") }
-        return Double(count * bytes) / 1e6 / (Double(monotonicMilliseconds() - start) / 1000)
-    }
+    static func parallel(streams count: Int, bytes: Int) throws -> Double { try parallelStreams(count, bytes: bytes, connect: pair) }
 
-    static func roundTrips(_ rounds: Int) throws -> [Double] {
-        let pair = try pair()
-        defer { close(pair.client); close(pair.accepted) }
-        return try pingPong(client: pair.client, server: pair.accepted, rounds: rounds)
-    }
+    static func roundTrips(_ rounds: Int) throws -> [Double] { try timedRoundTrips(rounds, connect: pair) }
+}
+
+/// `count` connections from `connect`, each moving `bytes` of the checked pattern at the same time; the
+/// aggregate rate in MB/s.
+private func parallelStreams(_ count: Int, bytes: Int, connect: () throws -> (client: CInt, accepted: CInt)) throws -> Double {
+    var pairs: [(client: CInt, accepted: CInt)] = []
+    defer { for pair in pairs { close(pair.client); close(pair.accepted) } }
+    for _ in 0..<count { pairs.append(try connect()) }
+    let start = monotonicMilliseconds()
+    let results = runThreads(pairs.map { pair in
+        { try timedStream(from: pair.client, to: pair.accepted, bytes: bytes, start: start, deadlineSeconds: 300) != nil }
+    })
+    guard results.allSatisfy({ $0 }) else { throw BenchFailure("a parallel stream failed or stalled") }
+    return Double(count * bytes) / 1e6 / (Double(monotonicMilliseconds() - start) / 1000)
+}
+
+/// Ping-pong of single bytes on one connection from `connect`: each round trip in µs.
+private func timedRoundTrips(_ rounds: Int, connect: () throws -> (client: CInt, accepted: CInt)) throws -> [Double] {
+    let pair = try connect()
+    defer { close(pair.client); close(pair.accepted) }
+    return try pingPong(client: pair.client, server: pair.accepted, rounds: rounds)
 }
 
 /// The server thread echoes each byte; the client times each exchange.

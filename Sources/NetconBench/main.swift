@@ -146,6 +146,16 @@ func tcpBench(mebibytes: Int, rounds: Int, executable: String, connectionCounts:
 
 }
 
+/// Runs one part of the bench; a failure is one line on stderr and exit 1, children stopped and homes removed.
+func orExit(_ part: () throws -> Void) {
+    do {
+        try part()
+    } catch {
+        printError("NetconBench: \(error)")
+        tearDownAndExit(1)
+    }
+}
+
 /// Every figure printed, by name, for `--json FILE`.
 nonisolated(unsafe) var results: [String: Double] = [:]
 
@@ -197,28 +207,13 @@ func main() {
     installGuards(deadlineSeconds: 120 + mebibytes * (rounds + 1) / 5 + lossSeconds)
     if parts.contains("armor") { armorBench() }
     if parts.contains("tcp") {
-        do {
-            try tcpBench(mebibytes: mebibytes, rounds: rounds, executable: executable, connectionCounts: connectionCounts)
-        } catch {
-            printError("NetconBench: \(error)")
-            tearDownAndExit(1)
-        }
+        orExit { try tcpBench(mebibytes: mebibytes, rounds: rounds, executable: executable, connectionCounts: connectionCounts) }
     }
     if parts.contains("loss") {
-        do {
-            try lossBench(executable: executable, sizes: lossSizes, losses: losses, deadlineSeconds: lossDeadline)
-        } catch {
-            printError("NetconBench: \(error)")
-            tearDownAndExit(1)
-        }
+        orExit { try lossBench(executable: executable, sizes: lossSizes, losses: losses, deadlineSeconds: lossDeadline) }
     }
     if parts.contains("exec") {
-        do {
-            try execBench(rounds: rounds, executable: executable)
-        } catch {
-            printError("NetconBench: \(error)")
-            tearDownAndExit(1)
-        }
+        orExit { try execBench(rounds: rounds, executable: executable) }
     }
     if let jsonPath { writeResults(to: jsonPath) }
 }

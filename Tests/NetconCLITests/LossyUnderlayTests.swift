@@ -24,26 +24,15 @@ import Testing
         let back = try Self.stream(from: m2, to: m1, at: m1v4, port: 7101)
         defer { for fd in [there.client, there.accepted, there.listener, back.client, back.accepted, back.listener] { close(fd) } }
         let total = 4 << 20
-        let writers = [there.client, back.client].map { fd in
-            Thread {
-                var chunk = [UInt8](repeating: 0, count: 1 << 16)
-                var sent = 0
-                while sent < total {
-                    for index in 0..<chunk.count { chunk[index] = StackTransferTests.pattern(sent + index) }
-                    guard writeAll(fd, chunk) else { return }
-                    sent += chunk.count
-                }
-                shutdown(fd, CInt(SHUT_WR))
-            }
-        }
+        let writers = [there.client, back.client].map { fd in Thread { StackTransferTests.writePattern(fd, total: total) } }
         for writer in writers { writer.start() }
         let readBack = Mutex((received: 0, mismatches: 0))
         let reader = Thread {
-            let result = Self.readPattern(back.accepted)
+            let result = StackTransferTests.readPattern(back.accepted)
             readBack.withLock { $0 = result }
         }
         reader.start()
-        let forward = Self.readPattern(there.accepted)
+        let forward = StackTransferTests.readPattern(there.accepted)
         while !reader.isFinished { usleep(10_000) }
         #expect(forward.received == total && forward.mismatches == 0)
         let backward = readBack.withLock { $0 }
@@ -77,17 +66,5 @@ import Testing
         #expect(netcon_receive_descriptor(listener, &header, header.count, &accepted) > 0 && accepted >= 0)
         setReceiveTimeout(accepted, seconds: 60)
         return (listener, connected, accepted)
-    }
-
-    static func readPattern(_ fd: CInt) -> (received: Int, mismatches: Int) {
-        var received = 0, mismatches = 0
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = read(fd, &buffer, buffer.count)
-            if count <= 0 { break }
-            for index in 0..<count where buffer[index] != StackTransferTests.pattern(received + index) { mismatches += 1 }
-            received += count
-        }
-        return (received, mismatches)
     }
 }

@@ -29,6 +29,31 @@ import Testing
 
     static func pattern(_ index: Int) -> UInt8 { UInt8(truncatingIfNeeded: index ^ (index >> 8) ^ (index >> 17)) }
 
+    /// Writes `total` bytes of the pattern to `fd`, then shuts its sending side down.
+    static func writePattern(_ fd: CInt, total: Int) {
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var sent = 0
+        while sent < total {
+            for index in 0..<chunk.count { chunk[index] = pattern(sent + index) }
+            guard writeAll(fd, chunk) else { return }
+            sent += chunk.count
+        }
+        shutdown(fd, CInt(SHUT_WR))
+    }
+
+    /// Reads `fd` to its end; how many bytes came and how many differ from the pattern.
+    static func readPattern(_ fd: CInt) -> (received: Int, mismatches: Int) {
+        var received = 0, mismatches = 0
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            if count <= 0 { break }
+            for index in 0..<count where buffer[index] != pattern(received + index) { mismatches += 1 }
+            received += count
+        }
+        return (received, mismatches)
+    }
+
     @Test func tcpCarries64MiBByteExactBothWaysWithHalfCloseAndUDPKeepsSourceAddresses() throws {
         let (world, addresses) = try Self.configuredWorld()
         let m1 = RPCClient(path: world.home("m1").path + "/rpc.sock")
@@ -85,26 +110,9 @@ import Testing
 
         // 64 MiB m1 → m2, checked byte by byte against the pattern, then a half-close and an answer back.
         let total = 64 << 20
-        let writer = Thread {
-            var chunk = [UInt8](repeating: 0, count: 1 << 16)
-            var sent = 0
-            while sent < total {
-                for index in 0..<chunk.count { chunk[index] = Self.pattern(sent + index) }
-                guard writeAll(client, chunk) else { return }
-                sent += chunk.count
-            }
-            shutdown(client, CInt(SHUT_WR))
-        }
+        let writer = Thread { Self.writePattern(client, total: total) }
         writer.start()
-        var received = 0
-        var mismatches = 0
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = read(accepted, &buffer, buffer.count)
-            if count <= 0 { break }
-            for index in 0..<count where buffer[index] != Self.pattern(received + index) { mismatches += 1 }
-            received += count
-        }
+        let (received, mismatches) = Self.readPattern(accepted)
         #expect(received == total)
         #expect(mismatches == 0)
         #expect(writeAll(accepted, Array("received \(received)".utf8)))

@@ -251,9 +251,6 @@ typedef struct {
     uint32_t seen_ssthresh;    /* a change means lwIP retransmitted by itself */
     uint32_t acked_to;         /* lastack at the previous ACK of new data */
     uint32_t recover;          /* NewReno: the end of the window being repaired */
-    uint32_t retransmissions;  /* fast retransmission timeouts taken */
-    uint32_t partial_ack_retransmissions;
-    uint32_t probes;           /* first timeouts, answered by resending the oldest segment alone */
     uint8_t timing;
     uint8_t recovering;
     uint8_t backoff;

@@ -10,33 +10,12 @@ struct EthernetFrame: Sendable {
     var etherType: UInt16
     var payload: [UInt8]
 
-    init(destination: MAC, source: MAC, etherType: UInt16, payload: [UInt8]) {
-        self.destination = destination
-        self.source = source
-        self.etherType = etherType
-        self.payload = payload
-    }
-
     init?(_ bytes: [UInt8]) {
         guard bytes.count >= Self.headerLength else { return nil }
         destination = Self.mac(bytes, at: 0)
         source = Self.mac(bytes, at: 6)
         etherType = UInt16(bytes[12]) << 8 | UInt16(bytes[13])
         payload = Array(bytes[Self.headerLength...])
-    }
-
-    /// Built in one allocation: this runs for every frame given to the stack.
-    var bytes: [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: Self.headerLength + payload.count) { buffer, count in
-            Self.store(destination, in: buffer, at: 0)
-            Self.store(source, in: buffer, at: 6)
-            buffer[12] = UInt8(etherType >> 8)
-            buffer[13] = UInt8(truncatingIfNeeded: etherType)
-            payload.withUnsafeBufferPointer { payload in
-                _ = UnsafeMutableBufferPointer(rebasing: buffer[Self.headerLength...]).initialize(fromContentsOf: payload)
-            }
-            count = Self.headerLength + payload.count
-        }
     }
 
     /// Writes a frame's 14-byte header into `header` (which has that size).

@@ -33,13 +33,10 @@ public final class UDPSocket {
     /// A burst of a fast stream outruns one wake-up of the loop (the default 208 KiB is 150 datagrams): room
     /// for 4 MiB each way, as far as net.core.rmem_max/wmem_max allow (root may go past them).
     private static func enlargeBuffers(_ fd: CInt) {
-        let wanted: CInt = 4 << 20
-        for (option, forced) in [(SO_RCVBUF, CInt(33)), (SO_SNDBUF, CInt(32))] {  // SO_RCVBUFFORCE, SO_SNDBUFFORCE
-            var size = wanted
-            if setsockopt(fd, SOL_SOCKET, forced, &size, socklen_t(MemoryLayout<CInt>.size)) != 0 {
-                size = wanted
-                _ = setsockopt(fd, SOL_SOCKET, option, &size, socklen_t(MemoryLayout<CInt>.size))
-            }
+        var size: CInt = 4 << 20
+        for (option, forced) in [(SO_RCVBUF, CInt(33)), (SO_SNDBUF, CInt(32))]  // SO_RCVBUFFORCE, SO_SNDBUFFORCE
+        where setsockopt(fd, SOL_SOCKET, forced, &size, socklen_t(MemoryLayout<CInt>.size)) != 0 {
+            _ = setsockopt(fd, SOL_SOCKET, option, &size, socklen_t(MemoryLayout<CInt>.size))
         }
     }
 
