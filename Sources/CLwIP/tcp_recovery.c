@@ -63,7 +63,13 @@ void netcon_tcp_recovery_acked(netcon_tcp_recovery *r, struct tcp_pcb *pcb) {
             r->recover = r->acked_to + LWIP_MIN(flight, 2 * (uint32_t)pcb->ssthresh);
         }
     }
+    uint32_t acked = pcb->lastack - r->acked_to;
     r->acked_to = pcb->lastack;
+    if (!r->recovering && !(pcb->flags & TF_RTO) && pcb->cwnd < pcb->ssthresh && acked > 2u * pcb->mss) {
+        /* lwIP's slow start grows the window by at most two segments per ACK (RFC 3465's limit), and the
+           node sends one ACK per batch (tcp_ack_thinning.c): count what the ACK covers, up to ssthresh. */
+        pcb->cwnd += LWIP_MIN(acked - 2u * pcb->mss, (uint32_t)(pcb->ssthresh - pcb->cwnd));
+    }
     if (r->recovering) {
         if (pcb->unacked == NULL || TCP_SEQ_GEQ(pcb->lastack, r->recover) || (pcb->flags & TF_RTO)) {
             r->recovering = 0;

@@ -1,4 +1,5 @@
 #include "CLwIP.h"
+#include "tcp_view.h"
 #include <lwip/priv/tcp_priv.h>
 #include <string.h>
 
@@ -21,46 +22,6 @@ typedef struct {
 } peer_mss_slot;
 static peer_mss_slot peer_mss[PEER_MSS_SLOTS];
 static unsigned peer_mss_next;
-
-typedef struct {
-    uint8_t *tcp;        /* the TCP header */
-    size_t tcp_length;   /* header and payload */
-    int version;         /* 4 or 6 */
-    const uint8_t *source, *destination;
-} tcp_view;
-
-/* The TCP segment of an Ethernet frame carrying an unfragmented IPv4 packet or an IPv6 packet without
-   extension headers; 0 for anything else. */
-static int view_tcp(uint8_t *frame, size_t length, tcp_view *v) {
-    if (length < SIZEOF_ETH_HDR + 40) return 0;
-    uint16_t type = (uint16_t)((frame[12] << 8) | frame[13]);
-    uint8_t *ip = frame + SIZEOF_ETH_HDR;
-    size_t ip_length = length - SIZEOF_ETH_HDR;
-    if (type == ETHTYPE_IP) {
-        size_t header = (size_t)(ip[0] & 0x0f) * 4;
-        if ((ip[0] >> 4) != 4 || ip[9] != IP_PROTO_TCP || header < 20 || (((ip[6] & 0x3f) << 8) | ip[7]) != 0) return 0;
-        size_t total = (size_t)((ip[2] << 8) | ip[3]);
-        if (total > ip_length || total < header + 20) return 0;
-        v->tcp = ip + header;
-        v->tcp_length = total - header;
-        v->version = 4;
-        v->source = ip + 12;
-        v->destination = ip + 16;
-    } else if (type == ETHTYPE_IPV6) {
-        if ((ip[0] >> 4) != 6 || ip[6] != IP_PROTO_TCP) return 0;
-        size_t payload = (size_t)((ip[4] << 8) | ip[5]);
-        if (payload + 40 > ip_length || payload < 20) return 0;
-        v->tcp = ip + 40;
-        v->tcp_length = payload;
-        v->version = 6;
-        v->source = ip + 8;
-        v->destination = ip + 24;
-    } else {
-        return 0;
-    }
-    size_t offset = (size_t)(v->tcp[12] >> 4) * 4;
-    return offset >= 20 && offset <= v->tcp_length && (v->tcp[13] & TCP_SYN) != 0;
-}
 
 /* Calls `visit` with each option's kind, length and bytes (after kind and length) of a SYN. */
 static void each_option(tcp_view *v, void (*visit)(tcp_view *, uint8_t kind, uint8_t *value, uint8_t length, void *), void *context) {
@@ -86,7 +47,7 @@ static void note_mss(tcp_view *v, uint8_t kind, uint8_t *value, uint8_t length, 
 void netcon_tcp_note_incoming_syn(const struct pbuf *p) {
     if (p->next != NULL) return; /* a SYN is small: lwIP's input pbufs hold a frame in one piece */
     tcp_view v;
-    if (!view_tcp((uint8_t *)p->payload, p->len, &v)) return;
+    if (!netcon_view_tcp_frame((uint8_t *)p->payload, p->len, &v) || !(v.tcp[13] & TCP_SYN)) return;
     uint16_t mss = 0;
     each_option(&v, note_mss, &mss);
     if (mss <= TCP_MSS) return;
@@ -150,7 +111,7 @@ static void rewrite_option(tcp_view *v, uint8_t kind, uint8_t *value, uint8_t le
 
 void netcon_tcp_rewrite_outgoing_syn(uint8_t *frame, size_t length, uint16_t mtu) {
     tcp_view v;
-    if (!view_tcp(frame, length, &v)) return;
+    if (!netcon_view_tcp_frame(frame, length, &v) || !(v.tcp[13] & TCP_SYN)) return;
     uint16_t mss = (uint16_t)(mtu - (v.version == 4 ? 40 : 60));
     each_option(&v, rewrite_option, &mss);
 }

@@ -79,6 +79,9 @@ public final class TCPConnection: @unchecked Sendable {
     /// Loss recovery on netcon's clock (see `TCPRecoveryTicker`).
     private var recovery = netcon_tcp_recovery()
     var isWatchedForRecovery = false
+    /// Bytes received during the current input batch, not yet handed to `receive` (see `InputBatch`).
+    private var collected: [UInt8] = []
+    var isCollectingInBatch = false
 
     private init(state: State, handlers: Handlers?) {
         self.state = state
@@ -310,6 +313,7 @@ public final class TCPConnection: @unchecked Sendable {
             if case .closed = previous {} else { state = .closed(.closed) }
             handlers = nil
             pending = []
+            collected = []
             pendingClosed = nil
             if let pcb {
                 if unacknowledged > 0 { recved(pcb, unacknowledged) }
@@ -348,6 +352,7 @@ public final class TCPConnection: @unchecked Sendable {
             if case .closed = previous {} else { state = .closed(.connectionAborted) }
             handlers = nil
             pending = []
+            collected = []
             pendingClosed = nil
             if let pcb {
                 detach(pcb)
@@ -430,18 +435,30 @@ public final class TCPConnection: @unchecked Sendable {
             return result(for: pcb)
         }
         let count = Int(p.pointee.tot_len)
-        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            initialized = Int(pbuf_copy_partial(p, buffer.baseAddress, UInt16(count), 0))
+        let collecting = InputBatch.collects(for: self)
+        let start = collected.count
+        collected.append(contentsOf: repeatElement(0, count: count))
+        collected.withUnsafeMutableBufferPointer { buffer in
+            _ = pbuf_copy_partial(p, buffer.baseAddress! + start, UInt16(count), 0)
         }
         pbuf_free(p)
-        unacknowledged += bytes.count
+        unacknowledged += count
         // The ACK lwIP holds back for a second segment goes out within a tick, not its 250 ms timer.
         if netcon_tcp_recovery_received(pcb, UInt16(count)) != 0 { TCPRecoveryTicker.watch(self) }
-        deliver(.data(bytes))
+        if !collecting { deliverCollected() }
         return result(for: pcb)
     }
 
+    /// Core held: hands what arrived since the last hand-over to `receive`, as one chunk.
+    func deliverCollected() {
+        guard !collected.isEmpty else { return }
+        let bytes = collected
+        collected = []
+        deliver(.data(bytes))
+    }
+
     private func deliver(_ event: Received) {
+        if case .endOfStream = event { deliverCollected() }
         if let handlers {
             handlers.receive(event)
         } else {
@@ -499,6 +516,7 @@ public final class TCPConnection: @unchecked Sendable {
             handlers = nil
             completion?(.failure(reason))
         case .established:
+            deliverCollected()
             let reason: NetStackError = err == LwIPError.reset ? .connectionReset : NetStackError(lwip: err)
             state = .closed(reason)
             if let handlers {

@@ -232,6 +232,21 @@ void netcon_lwip_tcp_narrow_for_close(struct tcp_pcb *pcb);
    they are acknowledged (its sent callback runs first) or through its err callback. */
 int netcon_lwip_tcp_has_data_in_flight(const struct tcp_pcb *pcb);
 
+/* ---- Acknowledgements a batch makes redundant (tcp_ack_thinning.c) -------------------------------------- */
+
+typedef struct {
+    uint8_t addresses[32];  /* source, destination (IPv4 in the first 4 bytes of each half) */
+    uint8_t ports[4];       /* source, destination, as on the wire */
+    uint8_t version;        /* 4 or 6; 0: not a pure acknowledgement */
+    uint32_t ack;
+} netcon_tcp_ack;
+/* 1, filling `ack`, when the IP packet is a TCP segment that only acknowledges (ACK flag alone, no data). */
+int netcon_tcp_pure_ack(uint16_t ether_type, const uint8_t *ip, size_t ip_length, netcon_tcp_ack *ack);
+/* For frames about to be sent in this order (`acks[i].version` 0 for any that is not a pure acknowledgement):
+   sets superseded[i] where a later pure acknowledgement of the same connection acknowledges more. Returns
+   how many. */
+size_t netcon_tcp_thin_acks(const netcon_tcp_ack *acks, size_t count, uint8_t *superseded);
+
 /* ---- TCP loss recovery ------------------------------------------------------------------------------ */
 
 /* lwIP 2.1 measures round trips and times retransmissions in ticks of its 500 ms slow timer, backs off by

@@ -49,11 +49,11 @@ final class NetworkPort {
     }
 
     /// Frames the engine received for this network, in order: lwIP processes them on the calling (loop)
-    /// thread under one core lock, so a batch of datagrams reaches the programs' sockets without a thread
-    /// hand-off. What lwIP sends meanwhile (ACKs) is queued in the outbox and flushed after the batch.
+    /// thread as one input batch, so a batch of datagrams reaches each program's socket in one write and
+    /// without a thread hand-off. What lwIP sends meanwhile (ACKs) is queued in the outbox and flushed after.
     func deliver(_ frames: ArraySlice<ReceivedFrame>) {
         var header = [UInt8](repeating: 0, count: EthernetFrame.headerLength)
-        Stack.withCoreLock {
+        Stack.withInputBatch {
             for frame in frames {
                 EthernetFrame.storeHeader(destination: frame.destination, source: frame.source, etherType: frame.etherType,
                                           in: &header)
@@ -140,6 +140,7 @@ private final class Outbox: @unchecked Sendable {
     private let queued = Mutex<[Item]>([])
     /// The loop's side of the swap: keeps its capacity from batch to batch (loop thread only).
     private var taken: [Item] = []
+    private var thinning = AcknowledgementThinning()
 
     init(loop: EventLoop, send: @escaping (EthernetFrame, UInt32) -> Void,
          subscribe: @escaping (MulticastGroup, Bool) -> Void, flush: @escaping () -> Void) {
@@ -164,13 +165,22 @@ private final class Outbox: @unchecked Sendable {
         if wasEmpty { loop.execute { self.drain() } }
     }
 
-    /// Loop thread: everything queued so far, in order, then one flush.
+    /// Loop thread: everything queued so far, in order, then one flush. Pure TCP acknowledgements that a later
+    /// one in the same batch makes redundant are left out.
     private func drain() {
         loop.preconditionInLoop()
         queued.withLock { swap(&$0, &taken) }
-        for item in taken {
+        if taken.count > 1 {
+            thinning.mark(count: taken.count) { index in
+                guard case .frame(let frame) = taken[index] else { return (0, []) }
+                return (frame.etherType, frame.payload)
+            }
+        }
+        for (index, item) in taken.enumerated() {
             switch item {
-            case .frame(let frame): send(frame, frame.multicastADI)
+            case .frame(let frame):
+                if taken.count > 1 && thinning.superseded[index] != 0 { continue }
+                send(frame, frame.multicastADI)
             case .subscription(let group, let joined): subscribe(group, joined)
             }
         }

@@ -16,12 +16,15 @@ enum SocketAddress {
         case AF_INET6:
             return withUnsafeBytes(of: &storage) { raw in
                 let address = raw.load(as: sockaddr_in6.self)
-                let bytes = withUnsafeBytes(of: address.sin6_addr) { Array($0) }
                 let port = UInt16(bigEndian: address.sin6_port)
-                if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xff && bytes[11] == 0xff {
-                    return IPAddress(bytes: Array(bytes[12..<16])).map { InetEndpoint(ip: $0, port: port) }
+                let (high, low) = withUnsafeBytes(of: address.sin6_addr) { bytes in
+                    (UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self)),
+                     UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
                 }
-                return IPAddress(bytes: bytes).map { InetEndpoint(ip: $0, port: port) }
+                if high == 0 && low >> 32 == 0xffff {
+                    return InetEndpoint(ip: .v4(UInt32(truncatingIfNeeded: low)), port: port)
+                }
+                return InetEndpoint(ip: .v6(high: high, low: low), port: port)
             }
         default:
             return nil
@@ -31,20 +34,28 @@ enum SocketAddress {
     /// The kernel address for `endpoint`, mapped into IPv6 when the socket is dual-stack.
     static func storage(for endpoint: InetEndpoint, dualStack: Bool) -> (sockaddr_storage, socklen_t) {
         var storage = sockaddr_storage()
-        var bytes = endpoint.ip.bytes
-        if bytes.count == 4 && !dualStack {
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = endpoint.port.bigEndian
-            withUnsafeMutableBytes(of: &address.sin_addr) { $0.copyBytes(from: bytes) }
-            withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: address, as: sockaddr_in.self) }
-            return (storage, socklen_t(MemoryLayout<sockaddr_in>.size))
+        let high: UInt64, low: UInt64
+        switch endpoint.ip {
+        case let .v4(value):
+            guard dualStack else {
+                var address = sockaddr_in()
+                address.sin_family = sa_family_t(AF_INET)
+                address.sin_port = endpoint.port.bigEndian
+                address.sin_addr.s_addr = value.bigEndian
+                withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: address, as: sockaddr_in.self) }
+                return (storage, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+            (high, low) = (0, 0xffff << 32 | UInt64(value))
+        case let .v6(h, l):
+            (high, low) = (h, l)
         }
-        if bytes.count == 4 { bytes = [UInt8](repeating: 0, count: 10) + [0xff, 0xff] + bytes }
         var address = sockaddr_in6()
         address.sin6_family = sa_family_t(AF_INET6)
         address.sin6_port = endpoint.port.bigEndian
-        withUnsafeMutableBytes(of: &address.sin6_addr) { $0.copyBytes(from: bytes) }
+        withUnsafeMutableBytes(of: &address.sin6_addr) { bytes in
+            bytes.storeBytes(of: high.bigEndian, as: UInt64.self)
+            bytes.storeBytes(of: low.bigEndian, toByteOffset: 8, as: UInt64.self)
+        }
         withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: address, as: sockaddr_in6.self) }
         return (storage, socklen_t(MemoryLayout<sockaddr_in6>.size))
     }
