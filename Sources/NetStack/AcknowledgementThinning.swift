@@ -13,7 +13,7 @@ public struct AcknowledgementThinning {
     /// `frame(i)` gives the ether type and IP packet of the i-th of `count` frames, in sending order.
     /// Returns how many are superseded.
     @discardableResult
-    public mutating func mark(count: Int, frame: (Int) -> (etherType: UInt16, packet: [UInt8])) -> Int {
+    public mutating func mark(count: Int, frame: (Int) -> (etherType: UInt16, packet: ArraySlice<UInt8>)) -> Int {
         acks.removeAll(keepingCapacity: true)
         for index in 0..<count {
             let (etherType, packet) = frame(index)

@@ -231,7 +231,7 @@ import Testing
         m1.sendFrame(network: network, source: m1MAC, destination: m2MAC, etherType: 0x0800, payload: big, now: world.now)
         m2.sendFrame(network: network, source: m2MAC, destination: m1MAC, etherType: 0x0800, payload: [0x45, 1, 2, 3], now: world.now)
         world.settle()
-        #expect(world.frames[m2.address]?.map(\.payload) == [[0x45, 0, 0, 20], big])
+        #expect(world.frames[m2.address]?.map { Array($0.payload) } == [[0x45, 0, 0, 20], big])
         #expect(world.frames[m1.address]?.map(\.payload) == [[0x45, 1, 2, 3]])
 
         let forward = try Self.packets(in: world, from: m1.address, to: m2.address)

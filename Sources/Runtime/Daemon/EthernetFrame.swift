@@ -8,14 +8,15 @@ struct EthernetFrame: Sendable {
     var destination: MAC
     var source: MAC
     var etherType: UInt16
-    var payload: [UInt8]
+    /// A slice of the frame's bytes: no copy.
+    var payload: ArraySlice<UInt8>
 
     init?(_ bytes: [UInt8]) {
         guard bytes.count >= Self.headerLength else { return nil }
         destination = Self.mac(bytes, at: 0)
         source = Self.mac(bytes, at: 6)
         etherType = UInt16(bytes[12]) << 8 | UInt16(bytes[13])
-        payload = Array(bytes[Self.headerLength...])
+        payload = bytes[Self.headerLength...]
     }
 
     /// Writes a frame's 14-byte header into `header` (which has that size).
@@ -43,8 +44,9 @@ struct EthernetFrame: Sendable {
     /// ZeroTier sends broadcast ARP requests to the group (broadcast, target IPv4) so only the owner of the
     /// address receives them; every other multicast frame uses ADI 0.
     var multicastADI: UInt32 {
+        let arp = payload.startIndex
         guard destination == .broadcast, etherType == Self.arp, payload.count >= 28,
-              payload[6] == 0, payload[7] == 1 else { return 0 }  // ARP opcode 1 = request
-        return payload[24..<28].reduce(0) { $0 << 8 | UInt32($1) }
+              payload[arp + 6] == 0, payload[arp + 7] == 1 else { return 0 }  // ARP opcode 1 = request
+        return payload[(arp + 24)..<(arp + 28)].reduce(0) { $0 << 8 | UInt32($1) }
     }
 }

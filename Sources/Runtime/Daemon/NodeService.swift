@@ -99,7 +99,7 @@ final class NodeService {
                     if let faultyUnderlay {
                         faultyUnderlay.receive(bytes, from: endpoint)
                     } else {
-                        node.receive(bytes, from: endpoint, now: wallClockMilliseconds())
+                        node.receive(consume bytes, from: endpoint, now: wallClockMilliseconds())
                     }
                 }
             } catch {

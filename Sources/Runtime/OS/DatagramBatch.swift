@@ -25,8 +25,9 @@ final class DatagramBatch {
 
     deinit { storage.deallocate() }
 
-    /// Reads what is waiting (up to `slots` datagrams) and hands each to `body`. Returns how many were read.
-    func receive(from fd: CInt, _ body: ([UInt8], InetEndpoint) -> Void) throws(Errno) -> Int {
+    /// Reads what is waiting (up to `slots` datagrams) and hands each to `body`, which owns the array (the
+    /// engine decrypts in it). Returns how many were read.
+    func receive(from fd: CInt, _ body: (consuming [UInt8], InetEndpoint) -> Void) throws(Errno) -> Int {
         let count = try syscall { datagrams.withUnsafeMutableBufferPointer { netcon_receive_batch(fd, $0.baseAddress, CUnsignedInt(Self.slots)) } }
         for index in 0..<Int(count) {
             let datagram = datagrams[index]

@@ -17,6 +17,12 @@ public struct ByteReader: Sendable {
     public let bytes: [UInt8]
     public private(set) var offset: Int
 
+    /// Shares the array's storage: no copy.
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        self.offset = 0
+    }
+
     public init<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         self.bytes = Array(bytes)
         self.offset = 0

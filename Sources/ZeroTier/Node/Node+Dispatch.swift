@@ -25,12 +25,12 @@ extension Node {
                 let frame = try FrameMessage(payload: packet.payload)
                 deliver(network: frame.network, sender: peer.address, header: packet.header, from: endpoint, now: now,
                         source: MAC(address: peer.address, network: frame.network),
-                        destination: MAC(address: address, network: frame.network), etherType: frame.etherType, payload: frame.payload)
+                        destination: MAC(address: address, network: frame.network), etherType: frame.etherType, payload: frame.payload[...])
             case .extFrame:
                 let frame = try ExtFrameMessage(payload: packet.payload)
                 if let certificate = frame.certificate { receiveCredentials(NetworkCredentialsMessage(certificatesOfMembership: [certificate]), from: peer, now: now) }
                 deliver(network: frame.network, sender: peer.address, header: packet.header, from: endpoint, now: now, source: frame.sourceMAC, destination: frame.destinationMAC,
-                        etherType: frame.etherType, payload: frame.payload)
+                        etherType: frame.etherType, payload: frame.payload[...])
             case .multicastLike:
                 for like in try MulticastLikeMessage(payload: packet.payload).likes {
                     subscriptions.add(peer.address, to: like.group, on: like.network, now: now)
@@ -42,7 +42,7 @@ extension Node {
                 if let certificate = frame.certificate { receiveCredentials(NetworkCredentialsMessage(certificatesOfMembership: [certificate]), from: peer, now: now) }
                 deliver(network: frame.network, sender: peer.address, header: packet.header, from: endpoint, now: now,
                         source: frame.sourceMAC ?? MAC(address: peer.address, network: frame.network),
-                        destination: frame.group.mac, etherType: frame.etherType, payload: frame.payload)
+                        destination: frame.group.mac, etherType: frame.etherType, payload: frame.payload[...])
             case .networkConfigRequest:
                 try handleConfigRequest(NetworkConfigRequestMessage(payload: packet.payload), header: packet.header, peer: peer,
                                         from: endpoint, now: now)
@@ -178,8 +178,17 @@ extension Node {
         reply(.multicastGather(answer), to: header, peer: peer, from: endpoint, now: now)
     }
 
+    /// A FRAME (uncompressed) in a whole dearmored packet, its Ethernet payload passed on as a slice of it.
+    func receiveFrame(_ bytes: [UInt8], header: PacketHeader, peer: Peer, from endpoint: InetEndpoint, now: Int64) -> DecodeOutcome {
+        guard let frame = try? FrameMessage.layout(inPacket: bytes) else { return drop(.badPayload) }
+        deliver(network: frame.network, sender: peer.address, header: header, from: endpoint, now: now,
+                source: MAC(address: peer.address, network: frame.network),
+                destination: MAC(address: address, network: frame.network), etherType: frame.etherType, payload: bytes[frame.payload])
+        return .handled
+    }
+
     private func deliver(network: NetworkID, sender: Address, header: PacketHeader, from endpoint: InetEndpoint, now: Int64,
-                         source: MAC, destination: MAC, etherType: UInt16, payload: [UInt8]) {
+                         source: MAC, destination: MAC, etherType: UInt16, payload: ArraySlice<UInt8>) {
         guard let membership = memberships[network] else {
             counters.drop(.notMember)
             return

@@ -16,20 +16,43 @@ extension Node {
     /// destination MAC, or multicast to the group's known members (gathering more from the roots).
     public func sendFrame(network: NetworkID, source: MAC, destination: MAC, etherType: UInt16, payload: [UInt8],
                           multicastADI: UInt32 = 0, now: Int64) {
+        sendFrame(network: network, source: source, destination: destination, etherType: etherType, payload: payload[...],
+                  multicastADI: multicastADI, now: now)
+    }
+
+    /// `sendFrame` for a payload that is a slice of the frame lwIP produced (no copy before the packet's own).
+    public func sendFrame(network: NetworkID, source: MAC, destination: MAC, etherType: UInt16, payload: ArraySlice<UInt8>,
+                          multicastADI: UInt32 = 0, now: Int64) {
         if destination.isMulticast {
             sendMulticast(network: network, group: MulticastGroup(mac: destination, adi: multicastADI), source: source,
-                          etherType: etherType, payload: payload, now: now)
+                          etherType: etherType, payload: Array(payload), now: now)
             return
         }
         let recipient = destination.address(on: network)
         guard recipient != address, !recipient.isReserved else { return }
         if let membership = memberships[network] { presentCertificate(on: membership, to: recipient, now: now) }
         if source == MAC(address: address, network: network) {
-            send(.frame, FrameMessage(network: network, etherType: etherType, payload: payload).encoded(), to: recipient, now: now)
+            if let peer = peers[recipient] {
+                sendFrame(to: peer, network: network, etherType: etherType, payload: payload, now: now)
+            } else {
+                send(.frame, FrameMessage(network: network, etherType: etherType, payload: Array(payload)).encoded(), to: recipient, now: now)
+            }
         } else {
-            let frame = ExtFrameMessage(network: network, destinationMAC: destination, sourceMAC: source, etherType: etherType, payload: payload)
+            let frame = ExtFrameMessage(network: network, destinationMAC: destination, sourceMAC: source, etherType: etherType,
+                                        payload: Array(payload))
             send(.extFrame, frame.encoded(), to: recipient, now: now)
         }
+    }
+
+    /// A FRAME to a known peer, written once in wire form and armored in place (what `send` does in three copies).
+    private func sendFrame(to peer: Peer, network: NetworkID, etherType: UInt16, payload: ArraySlice<UInt8>, now: Int64) {
+        let length = PacketHeader.size + FrameMessage.fieldsLength + payload.count
+        var header = PacketHeader(packetID: randomPacketID(), destination: peer.address, source: address, cipher: .salsa2012Poly1305, verb: .frame)
+        header.flags.isFragmented = fragmenter.needsFragmentation(packetLength: length)
+        var writer = ByteWriter(capacity: length)
+        header.write(to: &writer)
+        FrameMessage.encode(network: network, etherType: etherType, payload: payload, to: &writer)
+        transmit(wire: writer.bytes, to: peer, encrypt: true, now: now)
     }
 
     /// Subscribes this node to a multicast group on a network (announced to the roots now and periodically).

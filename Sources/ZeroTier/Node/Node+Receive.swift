@@ -1,35 +1,39 @@
 extension Node {
     /// Handles one UDP datagram that arrived from `endpoint`. Never traps, whatever the bytes.
+    ///
+    /// A whole packet is authenticated and decrypted in `bytes` itself, and a frame it carries goes on as a
+    /// slice of them: the common path copies nothing after the datagram left the kernel.
     @discardableResult
-    public func receive(_ bytes: [UInt8], from endpoint: InetEndpoint, now: Int64) -> DecodeOutcome {
+    public func receive(_ datagram: consuming [UInt8], from endpoint: InetEndpoint, now: Int64) -> DecodeOutcome {
+        var bytes = consume datagram
         counters.datagramsReceived += 1
         if bytes.count == 4 {
             // ZeroTier's NAT-punching junk (sent with TTL 2 before a HELLO): nothing to read.
             counters.natPunchesIgnored += 1
             return .handled
         }
-        let datagram: Datagram
-        do {
-            datagram = try Datagram(bytes: bytes)
-        } catch {
-            return drop(.malformed)
-        }
-        switch datagram {
-        case .beacon:
-            return .handled
-        case .fragment(let fragment):
+        switch Datagram.shape(of: bytes) {
+        case .packet:
+            guard bytes.count <= ProtocolLimits.maxPacketLength else { return drop(.malformed) }
+            let header = PacketHeader(wire: bytes)
+            if header.destination != address {
+                return relay(bytes, to: header.destination, source: header.source, hopsIndex: 18, now: now)
+            }
+            if header.flags.isFragmented {
+                guard let head = try? Packet(bytes: bytes) else { return drop(.malformed) }
+                return reassembled(reassembler.receive(head: head, now: now), from: endpoint, now: now)
+            }
+            return process(wire: &bytes, header: header, from: endpoint, now: now)
+        case .fragment:
+            guard let fragment = try? Fragment(bytes: bytes) else { return drop(.malformed) }
             if fragment.destination != address {
                 return relay(bytes, to: fragment.destination, source: nil, hopsIndex: Fragment.hopsOffset, now: now)
             }
             return reassembled(reassembler.receive(fragment, now: now), from: endpoint, now: now)
-        case .packet(let packet):
-            if packet.header.destination != address {
-                return relay(bytes, to: packet.header.destination, source: packet.header.source, hopsIndex: 18, now: now)
-            }
-            if packet.header.flags.isFragmented {
-                return reassembled(reassembler.receive(head: packet, now: now), from: endpoint, now: now)
-            }
-            return process(packet, from: endpoint, now: now)
+        case .beacon:
+            return .handled
+        case .invalid:
+            return drop(.malformed)
         }
     }
 
@@ -49,13 +53,19 @@ extension Node {
     /// A whole packet addressed to us: authenticate it with its sender's key (fetching the identity first
     /// if we do not have it), then act on its verb.
     func process(_ packet: Packet, from endpoint: InetEndpoint, now: Int64) -> DecodeOutcome {
-        let header = packet.header
+        var wire = packet.encoded()
+        return process(wire: &wire, header: packet.header, from: endpoint, now: now)
+    }
+
+    /// `process(_:from:now:)` on the packet's wire bytes, which are decrypted in place.
+    private func process(wire bytes: inout [UInt8], header: PacketHeader, from endpoint: InetEndpoint, now: Int64) -> DecodeOutcome {
         guard header.flags.hops <= ProtocolLimits.maxHops else { return drop(.hopLimit) }
         guard header.source != address else { return drop(.fromSelf) }
         guard !header.source.isReserved else { return drop(.reservedAddress) }
         if let peer = peers[header.source] {
-            return authenticate(packet, peer: peer, from: endpoint, now: now)
+            return authenticate(&bytes, header: header, peer: peer, from: endpoint, now: now)
         }
+        guard let packet = try? Packet(bytes: bytes) else { return drop(.malformed) }
         if header.flags.cipher == .poly1305None && header.verb == .hello {
             return helloFromStranger(packet, from: endpoint, now: now)
         }
@@ -65,31 +75,36 @@ extension Node {
         return .awaitingIdentity(header.source)
     }
 
-    private func authenticate(_ packet: Packet, peer: Peer, from endpoint: InetEndpoint, now: Int64) -> DecodeOutcome {
-        let cipher = packet.header.flags.cipher
+    private func authenticate(_ bytes: inout [UInt8], header: PacketHeader, peer: Peer, from endpoint: InetEndpoint,
+                              now: Int64) -> DecodeOutcome {
+        let cipher = header.flags.cipher
         guard cipher == .poly1305None || cipher == .salsa2012Poly1305 || cipher == .aesGmacSiv else {
             return drop(.unsupportedCipher)
         }
-        var bytes = packet.encoded()
         guard PacketArmor.dearmor(&bytes, key: peer.key, aesKeys: peer.aesKeys) else { return drop(.authenticationFailed) }
-        let plain: Packet
-        do {
-            plain = try Packet(bytes: bytes).decompressed()
-        } catch {
-            return drop(.badPayload)
-        }
-        guard let verb = plain.header.verb else { return drop(.unknownVerb) }
+        // Suite 3 replaces the packet ID with the synthetic IV's half; the verb byte is plaintext now.
+        let opened = PacketHeader(wire: bytes)
+        guard let verb = opened.verb else { return drop(.unknownVerb) }
         // Only HELLO may travel unencrypted; anything else in the clear is a downgrade attempt.
         guard cipher != .poly1305None || verb == .hello else { return drop(.authenticationFailed) }
         counters.packetsAccepted += 1
         peer.lastReceive = now
-        if plain.header.flags.hops == 0 {
+        if opened.flags.hops == 0 {
             if peer.hasPath(endpoint) || verb == .hello || verb == .ok {
                 peer.confirmPath(endpoint, now: now)
             } else if now - peer.lastHelloSent >= 1_000 {
                 // A new direct path: confirm it with a HELLO before trusting it (ZeroTier does the same).
                 sendHello(to: peer, at: endpoint, now: now)
             }
+        }
+        if verb == .frame && !opened.isCompressed {
+            return receiveFrame(bytes, header: opened, peer: peer, from: endpoint, now: now)
+        }
+        let plain: Packet
+        do {
+            plain = try Packet(bytes: bytes).decompressed()
+        } catch {
+            return drop(.badPayload)
         }
         return dispatch(verb, plain, peer: peer, from: endpoint, now: now)
     }
@@ -107,7 +122,8 @@ extension Node {
         guard hello.identity.validate() else { return drop(.invalidIdentity) }
         let peer = Peer(identity: hello.identity, key: key, isRoot: false)
         peers[peer.address] = peer
-        let outcome = authenticate(packet, peer: peer, from: endpoint, now: now)
+        var wire = packet.encoded()
+        let outcome = authenticate(&wire, header: packet.header, peer: peer, from: endpoint, now: now)
         releaseWaiting(for: peer, now: now)
         return outcome
     }

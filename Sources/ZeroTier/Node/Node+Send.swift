@@ -38,19 +38,25 @@ extension Node {
                   cryptedTail: Int = 0, now: Int64) -> UInt64 {
         var packet = packet
         fragmenter.prepare(&packet)
-        var bytes = packet.encoded()
+        return transmit(wire: packet.encoded(), to: peer, encrypt: encrypt, via: endpoint, cryptedTail: cryptedTail, now: now)
+    }
+
+    /// `transmit(_:…)` for a packet already in wire form, its fragmented flag set for its length; armored in place.
+    func transmit(wire: consuming [UInt8], to peer: Peer, encrypt: Bool, via endpoint: InetEndpoint? = nil,
+                  cryptedTail: Int = 0, now: Int64) -> UInt64 {
+        var bytes = consume wire
         if cryptedTail > 0 {
             _ = PacketArmor.cryptField(&bytes, key: peer.key, range: (bytes.count - cryptedTail)..<bytes.count)
         }
         if !(encrypt && sendsAESGMACSIV(to: peer) && PacketArmor.armor(&bytes, keys: peer.aesKeys)) {
             PacketArmor.armor(&bytes, key: peer.key, encryptPayload: encrypt)
         }
-        let wireID = bytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+        let wireID = PacketHeader(wire: bytes).packetID
         guard let target = endpoint ?? peer.bestPath(now: now)?.endpoint ?? relayEndpoint(now: now) else {
             counters.drop(.noRoute)
             return wireID
         }
-        guard let datagrams = try? fragmenter.split(bytes) else {
+        guard let datagrams = try? fragmenter.split(consume bytes) else {
             counters.drop(.badPayload)
             return wireID
         }

@@ -22,7 +22,8 @@ public struct ReceivedFrame: Hashable, Sendable {
     public var source: MAC
     public var destination: MAC
     public var etherType: UInt16
-    public var payload: [UInt8]
+    /// Usually a slice of the packet it came in (no copy).
+    public var payload: ArraySlice<UInt8>
 }
 
 public struct EchoResult: Hashable, Sendable {

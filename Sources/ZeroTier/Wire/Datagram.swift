@@ -10,16 +10,28 @@ public enum Datagram: Hashable, Sendable {
 
     static let beaconLength = 13
 
+    /// Which of the cases `bytes` is, without decoding it.
+    public enum Shape: Sendable {
+        case packet, fragment, beacon, invalid
+    }
+
+    public static func shape(of bytes: [UInt8]) -> Shape {
+        if bytes.count == beaconLength { return .beacon }
+        if bytes.count > Fragment.headerSize, bytes[Fragment.indicatorOffset] == Fragment.indicator { return .fragment }
+        return bytes.count >= PacketHeader.size ? .packet : .invalid
+    }
+
     public init(bytes: [UInt8]) throws(DecodingError) {
-        if bytes.count == Self.beaconLength {
+        switch Self.shape(of: bytes) {
+        case .beacon:
             var reader = ByteReader(bytes)
             try reader.skip(8)
             self = .beacon(try reader.readAddress())
-        } else if bytes.count > Fragment.headerSize, bytes[Fragment.indicatorOffset] == Fragment.indicator {
+        case .fragment:
             self = .fragment(try Fragment(bytes: bytes))
-        } else if bytes.count >= PacketHeader.size {
+        case .packet:
             self = .packet(try Packet(bytes: bytes))
-        } else {
+        case .invalid:
             throw .invalid("datagram of \(bytes.count) bytes")
         }
     }

@@ -54,12 +54,18 @@ public struct Fragment: Hashable, Sendable {
 
     public func encoded() -> [UInt8] {
         var writer = ByteWriter(capacity: Self.headerSize + data.count)
-        writer.write(packetID)
-        writer.write(destination)
-        writer.write(Self.indicator)
-        writer.write(total << 4 | number)
-        writer.write(hops)
+        Self.writeHeader(packetID: packetID, destination: destination, number: number, total: total, hops: hops, to: &writer)
         writer.write(data)
         return writer.bytes
+    }
+
+    /// The 16 bytes before a fragment's data.
+    static func writeHeader(packetID: UInt64, destination: Address, number: UInt8, total: UInt8, hops: UInt8,
+                            to writer: inout ByteWriter) {
+        writer.write(packetID)
+        writer.write(destination)
+        writer.write(indicator)
+        writer.write(total << 4 | number)
+        writer.write(hops)
     }
 }

@@ -40,7 +40,12 @@ public struct Fragmenter: Sendable {
     /// The datagrams to send for an armored packet: the head first, then fragments 1, 2, …
     /// Throws if the bytes are not a packet, if the fragmented flag disagrees with the length (the MAC would
     /// then be computed over the wrong flags), or if the packet needs more datagrams than receivers accept.
-    public func split(_ packet: [UInt8]) throws(FragmentationError) -> [[UInt8]] {
+    /// The datagrams to send for an armored packet: the head first, then fragments 1, 2, …
+    /// Throws if the bytes are not a packet, if the fragmented flag disagrees with the length (the MAC would
+    /// then be computed over the wrong flags), or if the packet needs more datagrams than receivers accept.
+    /// Given the only reference to the array, the head is the array itself, shortened.
+    public func split(_ armored: consuming [UInt8]) throws(FragmentationError) -> [[UInt8]] {
+        var packet = consume armored
         guard packet.count >= PacketHeader.size else { throw .notAPacket(length: packet.count) }
         let flags = PacketFlags(rawValue: packet[18])
         let needed = needsFragmentation(packetLength: packet.count)
@@ -50,20 +55,21 @@ public struct Fragmenter: Sendable {
         let total = datagramCount(packetLength: packet.count)
         guard total <= ProtocolLimits.maxFragments else { throw .tooManyFragments(total) }
 
-        var reader = ByteReader(packet)
-        let packetID = try! reader.readUInt64()
-        let destination = try! reader.readAddress()
-
-        var datagrams = [Array(packet[0..<mtu])]
+        let header = PacketHeader(wire: packet)
+        var datagrams: [[UInt8]] = [[]]
         datagrams.reserveCapacity(total)
         var start = mtu
         for number in 1..<total {
             let end = min(start + fragmentDataSize, packet.count)
-            let fragment = Fragment(packetID: packetID, destination: destination, number: UInt8(number),
-                                    total: UInt8(total), data: Array(packet[start..<end]))
-            datagrams.append(fragment.encoded())
+            var writer = ByteWriter(capacity: Fragment.headerSize + end - start)
+            Fragment.writeHeader(packetID: header.packetID, destination: header.destination, number: UInt8(number),
+                                 total: UInt8(total), hops: 0, to: &writer)
+            writer.write(packet[start..<end])
+            datagrams.append(writer.bytes)
             start = end
         }
+        packet.removeSubrange(mtu...)
+        datagrams[0] = packet
         return datagrams
     }
 }

@@ -48,6 +48,22 @@ public struct PacketHeader: Hashable, Sendable {
         set { verbByte = newValue ? verbByte | Self.compressedBit : verbByte & ~Self.compressedBit }
     }
 
+    /// The header at the start of a packet's wire bytes (at least `size` of them).
+    public init(wire bytes: [UInt8]) {
+        precondition(bytes.count >= Self.size, "a packet header is \(Self.size) bytes")
+        func integer(_ range: Range<Int>) -> UInt64 {
+            var value: UInt64 = 0
+            for index in range { value = value << 8 | UInt64(bytes[index]) }
+            return value
+        }
+        packetID = integer(0..<8)
+        destination = Address(rawValue: integer(8..<13))!
+        source = Address(rawValue: integer(13..<18))!
+        flags = PacketFlags(rawValue: bytes[18])
+        mac = integer(19..<27)
+        verbByte = bytes[27]
+    }
+
     public init(from reader: inout ByteReader) throws(DecodingError) {
         packetID = try reader.readUInt64()
         destination = try reader.readAddress()

@@ -25,9 +25,32 @@ public struct FrameMessage: WireMessage {
         payload = reader.readRest()
     }
 
+    /// Where a FRAME's fields sit in a whole dearmored packet (`bytes` from the packet ID on): the Ethernet
+    /// payload can then go on as a slice of the packet, uncopied.
+    public static func layout(inPacket bytes: [UInt8]) throws(DecodingError) -> (network: NetworkID, etherType: UInt16, payload: Range<Int>) {
+        var reader = ByteReader(bytes)
+        try reader.skip(PacketHeader.size)
+        let network = try reader.readNetworkID()
+        let etherType = try reader.readUInt16()
+        return (network, etherType, reader.offset..<bytes.count)
+    }
+
     public func encode(to writer: inout ByteWriter) {
+        Self.encode(network: network, etherType: etherType, payload: payload, to: &writer)
+    }
+
+    /// The message's bytes for fields not gathered in a value (the per-frame send path writes them straight
+    /// after the packet header).
+    public static func encode(network: NetworkID, etherType: UInt16, payload: ArraySlice<UInt8>, to writer: inout ByteWriter) {
         writer.write(network)
         writer.write(etherType)
         writer.write(payload)
     }
+
+    public static func encode(network: NetworkID, etherType: UInt16, payload: [UInt8], to writer: inout ByteWriter) {
+        encode(network: network, etherType: etherType, payload: payload[...], to: &writer)
+    }
+
+    /// FRAME's bytes before the Ethernet payload.
+    public static let fieldsLength = 10
 }
