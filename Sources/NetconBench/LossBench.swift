@@ -2,15 +2,17 @@ import Glibc
 import UnderlayFaults
 
 /// Part four: TCP over a faulty underlay — the loss rates of the TCP issue with 2 % duplication and 10 %
-/// reordering — between two `netcon run` members whose received datagrams meet the faults
+/// reordering unless told otherwise — between two `netcon run` members whose received datagrams meet the faults
 /// (NETCON_TEST_UNDERLAY_FAULTS), next to the kernel's TCP over the same faults (`KernelLink`), every byte
 /// checked. Each row: seconds for the kernel, for netcon each way, and netcon's slower way over the kernel's.
-func lossBench(executable: String, sizes: [Int], losses: [Double], deadlineSeconds: Int) throws {
-    print("TCP over a faulty underlay (2 % duplicated, 10 % reordered by 2 ms, loss as given; bytes checked; "
+func lossBench(executable: String, sizes: [Int], losses: [Double], duplicate: Double, reorder: Double,
+               deadlineSeconds: Int) throws {
+    print("TCP over a faulty underlay (\(formatted(duplicate * 100, digits: 0)) % duplicated, "
+          + "\(formatted(reorder * 100, digits: 0)) % reordered by 2 ms, loss as given; bytes checked; "
           + "not done within \(deadlineSeconds) s: —):")
     print("  loss   size     kernel    netcon m1→m2  netcon m2→m1  netcon/kernel")
     for loss in losses {
-        let faults = UnderlayFaults(loss: loss, duplicate: 0.02, reorder: 0.10, reorderDelayMilliseconds: 2, seed: 7)
+        let faults = UnderlayFaults(loss: loss, duplicate: duplicate, reorder: reorder, reorderDelayMilliseconds: 2, seed: 7)
         var kernel: [Int: Double?] = [:]
         var kernelNote = ""
         do {

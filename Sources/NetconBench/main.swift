@@ -173,6 +173,7 @@ func main() {
     var parts = Set(["armor", "tcp", "exec", "loss"])
     var mebibytes = 256, rounds = 3
     var lossSizes = [4, 64], losses = [0.01, 0.03, 0.05], lossDeadline = 120
+    var duplicate = 0.02, reorder = 0.10
     var connectionCounts = [10_000]
     var executable = siblingNetcon()
     var jsonPath: String?
@@ -183,6 +184,8 @@ func main() {
         case "--loss-mib": lossSizes = arguments.popFirst().map { $0.split(separator: ",").compactMap { Int($0) } } ?? lossSizes
         case "--loss-rates": losses = arguments.popFirst().map { $0.split(separator: ",").compactMap { Double($0) } } ?? losses
         case "--loss-deadline": lossDeadline = arguments.popFirst().flatMap { Int($0) } ?? lossDeadline
+        case "--loss-duplicate": duplicate = arguments.popFirst().flatMap { Double($0) } ?? duplicate
+        case "--loss-reorder": reorder = arguments.popFirst().flatMap { Double($0) } ?? reorder
         case "--mib": mebibytes = arguments.popFirst().flatMap { Int($0) }.map { max(1, $0) } ?? mebibytes
         case "--rounds": rounds = arguments.popFirst().flatMap { Int($0) }.map { max(1, $0) } ?? rounds
         case "--netcon": executable = arguments.popFirst() ?? executable
@@ -190,7 +193,7 @@ func main() {
         case "--connections": connectionCounts = arguments.popFirst().map { $0.split(separator: ",").compactMap { Int($0) } } ?? connectionCounts
         default:
             printError("usage: NetconBench [armor|tcp|exec|loss] [--mib N] [--rounds N] [--netcon PATH] "
-                       + "[--loss-mib 4,64] [--loss-rates 0.01,0.03,0.05] [--loss-deadline S] [--connections N,N] [--json FILE]")
+                       + "[--loss-mib 4,64] [--loss-rates 0.01,0.03,0.05] [--loss-deadline S] [--loss-duplicate 0.02] [--loss-reorder 0.1] [--connections N,N] [--json FILE]")
             exit(64)
         }
     }
@@ -210,7 +213,8 @@ func main() {
         orExit { try tcpBench(mebibytes: mebibytes, rounds: rounds, executable: executable, connectionCounts: connectionCounts) }
     }
     if parts.contains("loss") {
-        orExit { try lossBench(executable: executable, sizes: lossSizes, losses: losses, deadlineSeconds: lossDeadline) }
+        orExit { try lossBench(executable: executable, sizes: lossSizes, losses: losses, duplicate: duplicate, reorder: reorder,
+                                   deadlineSeconds: lossDeadline) }
     }
     if parts.contains("exec") {
         orExit { try execBench(rounds: rounds, executable: executable) }
