@@ -25,7 +25,7 @@ static unsigned peer_mss_next;
 
 /* Calls `visit` with each option's kind, length and bytes (after kind and length) of a SYN. */
 static void each_option(tcp_view *v, void (*visit)(tcp_view *, uint8_t kind, uint8_t *value, uint8_t length, void *), void *context) {
-    size_t end = (size_t)(v->tcp[12] >> 4) * 4;
+    size_t end = v->header_length;
     size_t i = 20;
     while (i < end) {
         uint8_t kind = v->tcp[i];

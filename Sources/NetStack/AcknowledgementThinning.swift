@@ -11,9 +11,14 @@ public struct AcknowledgementThinning {
     public init() {}
 
     /// `frame(i)` gives the ether type and IP packet of the i-th of `count` frames, in sending order.
-    /// Returns how many are superseded.
+    /// Returns how many are superseded (none of a single frame, which is not even read).
     @discardableResult
     public mutating func mark(count: Int, frame: (Int) -> (etherType: UInt16, packet: ArraySlice<UInt8>)) -> Int {
+        if superseded.count < count { superseded = [UInt8](repeating: 0, count: count) }
+        guard count > 1 else {
+            if count == 1 { superseded[0] = 0 }
+            return 0
+        }
         acks.removeAll(keepingCapacity: true)
         for index in 0..<count {
             let (etherType, packet) = frame(index)
@@ -23,7 +28,6 @@ public struct AcknowledgementThinning {
             }
             acks.append(ack)
         }
-        if superseded.count < count { superseded = [UInt8](repeating: 0, count: count) }
         return acks.withUnsafeBufferPointer { acks in
             superseded.withUnsafeMutableBufferPointer { netcon_tcp_thin_acks(acks.baseAddress, count, $0.baseAddress) }
         }

@@ -408,13 +408,18 @@ public final class TCPConnection: @unchecked Sendable {
         }
     }
 
-    /// Clears every callback and the argument together, and gives back the pcb's reference.
+    /// Lets go of the connection's pcb: no callback comes from it any more.
     private func detach(_ pcb: UnsafeMutablePointer<tcp_pcb>) {
+        self.pcb = nil
+        releaseCallbacks(of: pcb)
+    }
+
+    /// Clears the pcb's callbacks and argument and gives back the reference they held.
+    private func releaseCallbacks(of pcb: UnsafeMutablePointer<tcp_pcb>) {
         tcp_arg(pcb, nil)
         tcp_recv(pcb, nil)
         tcp_sent(pcb, nil)
         tcp_err(pcb, nil)
-        self.pcb = nil
         Unmanaged.passUnretained(self).release()
     }
 
@@ -436,10 +441,10 @@ public final class TCPConnection: @unchecked Sendable {
         }
         let count = Int(p.pointee.tot_len)
         let collecting = InputBatch.collects(for: self)
-        let start = collected.count
-        collected.append(contentsOf: repeatElement(0, count: count))
-        collected.withUnsafeMutableBufferPointer { buffer in
-            _ = pbuf_copy_partial(p, buffer.baseAddress! + start, UInt16(count), 0)
+        var piece: UnsafeMutablePointer<pbuf>? = p
+        while let buffer = piece {
+            collected.append(contentsOf: UnsafeRawBufferPointer(start: buffer.pointee.payload, count: Int(buffer.pointee.len)))
+            piece = buffer.pointee.next
         }
         pbuf_free(p)
         unacknowledged += count
@@ -497,10 +502,7 @@ public final class TCPConnection: @unchecked Sendable {
     /// The draining pcb's last byte is acknowledged (or it must go at once): lwIP finishes the close alone.
     private func finishDraining(_ pcb: UnsafeMutablePointer<tcp_pcb>) {
         drainingPCB = nil
-        tcp_arg(pcb, nil)
-        tcp_sent(pcb, nil)
-        tcp_err(pcb, nil)
-        Unmanaged.passUnretained(self).release()
+        releaseCallbacks(of: pcb)
     }
 
     private func lwipFailed(_ err: err_t) {

@@ -170,17 +170,14 @@ private final class Outbox: @unchecked Sendable {
     private func drain() {
         loop.preconditionInLoop()
         queued.withLock { swap(&$0, &taken) }
-        if taken.count > 1 {
-            thinning.mark(count: taken.count) { index in
-                guard case .frame(let frame) = taken[index] else { return (0, []) }
-                return (frame.etherType, frame.payload)
-            }
+        thinning.mark(count: taken.count) { index in
+            guard case .frame(let frame) = taken[index] else { return (0, []) }
+            return (frame.etherType, frame.payload)
         }
         for (index, item) in taken.enumerated() {
             switch item {
             case .frame(let frame):
-                if taken.count > 1 && thinning.superseded[index] != 0 { continue }
-                send(frame, frame.multicastADI)
+                if thinning.superseded[index] == 0 { send(frame, frame.multicastADI) }
             case .subscription(let group, let joined): subscribe(group, joined)
             }
         }

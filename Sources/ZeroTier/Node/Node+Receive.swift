@@ -1,8 +1,9 @@
 extension Node {
     /// Handles one UDP datagram that arrived from `endpoint`. Never traps, whatever the bytes.
     ///
-    /// A whole packet is authenticated and decrypted in `bytes` itself, and a frame it carries goes on as a
-    /// slice of them: the common path copies nothing after the datagram left the kernel.
+    /// An unfragmented packet is authenticated and decrypted in `bytes` itself, and a frame it carries goes on
+    /// as a slice of them: nothing is copied after the datagram left the kernel. A fragmented one is copied
+    /// while it is reassembled, then handled the same way.
     @discardableResult
     public func receive(_ datagram: consuming [UInt8], from endpoint: InetEndpoint, now: Int64) -> DecodeOutcome {
         var bytes = consume datagram

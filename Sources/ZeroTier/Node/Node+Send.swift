@@ -42,6 +42,7 @@ extension Node {
     }
 
     /// `transmit(_:…)` for a packet already in wire form, its fragmented flag set for its length; armored in place.
+    @discardableResult
     func transmit(wire: consuming [UInt8], to peer: Peer, encrypt: Bool, via endpoint: InetEndpoint? = nil,
                   cryptedTail: Int = 0, now: Int64) -> UInt64 {
         var bytes = consume wire

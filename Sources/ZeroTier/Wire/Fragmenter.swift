@@ -40,9 +40,6 @@ public struct Fragmenter: Sendable {
     /// The datagrams to send for an armored packet: the head first, then fragments 1, 2, …
     /// Throws if the bytes are not a packet, if the fragmented flag disagrees with the length (the MAC would
     /// then be computed over the wrong flags), or if the packet needs more datagrams than receivers accept.
-    /// The datagrams to send for an armored packet: the head first, then fragments 1, 2, …
-    /// Throws if the bytes are not a packet, if the fragmented flag disagrees with the length (the MAC would
-    /// then be computed over the wrong flags), or if the packet needs more datagrams than receivers accept.
     /// Given the only reference to the array, the head is the array itself, shortened.
     public func split(_ armored: consuming [UInt8]) throws(FragmentationError) -> [[UInt8]] {
         var packet = consume armored

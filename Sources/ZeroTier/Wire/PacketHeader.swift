@@ -51,17 +51,8 @@ public struct PacketHeader: Hashable, Sendable {
     /// The header at the start of a packet's wire bytes (at least `size` of them).
     public init(wire bytes: [UInt8]) {
         precondition(bytes.count >= Self.size, "a packet header is \(Self.size) bytes")
-        func integer(_ range: Range<Int>) -> UInt64 {
-            var value: UInt64 = 0
-            for index in range { value = value << 8 | UInt64(bytes[index]) }
-            return value
-        }
-        packetID = integer(0..<8)
-        destination = Address(rawValue: integer(8..<13))!
-        source = Address(rawValue: integer(13..<18))!
-        flags = PacketFlags(rawValue: bytes[18])
-        mac = integer(19..<27)
-        verbByte = bytes[27]
+        var reader = ByteReader(bytes)
+        try! self.init(from: &reader)  // cannot run short: the size is checked above
     }
 
     public init(from reader: inout ByteReader) throws(DecodingError) {

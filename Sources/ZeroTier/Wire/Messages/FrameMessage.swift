@@ -36,7 +36,7 @@ public struct FrameMessage: WireMessage {
     }
 
     public func encode(to writer: inout ByteWriter) {
-        Self.encode(network: network, etherType: etherType, payload: payload, to: &writer)
+        Self.encode(network: network, etherType: etherType, payload: payload[...], to: &writer)
     }
 
     /// The message's bytes for fields not gathered in a value (the per-frame send path writes them straight
@@ -45,10 +45,6 @@ public struct FrameMessage: WireMessage {
         writer.write(network)
         writer.write(etherType)
         writer.write(payload)
-    }
-
-    public static func encode(network: NetworkID, etherType: UInt16, payload: [UInt8], to writer: inout ByteWriter) {
-        encode(network: network, etherType: etherType, payload: payload[...], to: &writer)
     }
 
     /// FRAME's bytes before the Ethernet payload.
