@@ -193,19 +193,21 @@ static err_t netcon_linkoutput(struct netif *netif, struct pbuf *p) {
     netcon_lwip_netif *n = (netcon_lwip_netif *)netif;
     if (n->output == NULL || !netif_is_up(netif) || !netif_is_link_up(netif)) return ERR_IF;
     driver_depth++;
-    if (p->next == NULL) {
-        netcon_tcp_rewrite_outgoing_syn((uint8_t *)p->payload, p->len, netif->mtu);
+    if (p->next == NULL && !netcon_tcp_is_syn(p->payload, p->len) && !netcon_tcp_sack_may_grow(p->payload, p->len)) {
         n->output(n->context, (const uint8_t *)p->payload, p->len);
     } else {
+        /* Copied, with room for the options netcon adds to SYNs and ACKs (at most 40 bytes of them). */
+        size_t capacity = (size_t)p->tot_len + 40;
         uint8_t small[2048];
-        uint8_t *buffer = p->tot_len <= sizeof(small) ? small : malloc(p->tot_len);
+        uint8_t *buffer = capacity <= sizeof(small) ? small : malloc(capacity);
         if (buffer == NULL) {
             driver_depth--;
             return ERR_MEM;
         }
         pbuf_copy_partial(p, buffer, p->tot_len, 0);
-        netcon_tcp_rewrite_outgoing_syn(buffer, p->tot_len, netif->mtu);
-        n->output(n->context, buffer, p->tot_len);
+        size_t length = netcon_tcp_rewrite_outgoing_syn(buffer, p->tot_len, capacity, netif->mtu);
+        length = netcon_tcp_sack_outgoing(buffer, length, capacity);
+        n->output(n->context, buffer, length);
         if (buffer != small) free(buffer);
     }
     driver_depth--;
@@ -274,7 +276,10 @@ static err_t netcon_ethernet_input(struct pbuf *p, struct netif *netif) {
     netcon_lwip_netif *n = (netcon_lwip_netif *)netif;
     if (n->added && netif_is_up(netif) && netif_is_link_up(netif) && frame_is_for_netif(netif, p)) {
         netcon_tcp_note_incoming_syn(p);
+        netcon_tcp_flow_key sack_flow;
+        int repair = netcon_tcp_sack_incoming((const uint8_t *)p->payload, p->len, &sack_flow);
         ethernet_input(p, netif);
+        if (repair) netcon_tcp_sack_after_incoming(&sack_flow);
     } else {
         pbuf_free(p);
     }

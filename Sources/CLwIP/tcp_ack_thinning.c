@@ -7,14 +7,39 @@
    one that a later pure acknowledgement of the same connection moves past carries no information: the
    later one says it too, with a newer window. Dropping those is what a kernel's receive offload does to
    its ACKs: about one per connection and batch instead of one per two segments (seen live: one per nine).
-   Duplicate acknowledgements (the same `ack` again) are kept: the sender counts them to retransmit early. */
+   Duplicate acknowledgements (the same `ack` again) are kept: the sender counts them to retransmit early;
+   so are acknowledgements with a D-SACK block. */
+
+/* Options mean SACK blocks (lwIP's own ACKs carry none). Those of a superseded ACK are stale too (the later
+   ACK reports lwIP's out-of-order queue as it is then), but a D-SACK is said once: its ACK is kept. */
+static int carries_dsack(const tcp_view *v) {
+    for (size_t i = 20; i < v->header_length;) {
+        uint8_t kind = v->tcp[i];
+        if (kind == 0) return 0;
+        if (kind == 1) { i++; continue; }
+        if (i + 1 >= v->header_length) return 0;
+        uint8_t length = v->tcp[i + 1];
+        if (length < 2 || i + length > v->header_length) return 0;
+        if (kind == 5 && length >= 10) {
+            uint32_t ack = netcon_read32(v->tcp + 8), start = netcon_read32(v->tcp + i + 2), end = netcon_read32(v->tcp + i + 6);
+            if (TCP_SEQ_LEQ(end, ack)) return 1;
+            if (length >= 18) {
+                uint32_t next_start = netcon_read32(v->tcp + i + 10), next_end = netcon_read32(v->tcp + i + 14);
+                return TCP_SEQ_GEQ(start, next_start) && TCP_SEQ_LEQ(end, next_end);
+            }
+            return 0;
+        }
+        i += length;
+    }
+    return 0;
+}
 
 int netcon_tcp_pure_ack(uint16_t ether_type, const uint8_t *ip, size_t ip_length, netcon_tcp_ack *ack) {
     tcp_view v;
     if (!netcon_view_tcp(ether_type, (uint8_t *)ip, ip_length, &v)) return 0;
     uint8_t flags = v.tcp[13];
     if ((flags & (TCP_FIN | TCP_SYN | TCP_RST | TCP_PSH | TCP_URG | TCP_ACK)) != TCP_ACK) return 0;
-    if (v.tcp_length != v.header_length) return 0;
+    if (v.tcp_length != v.header_length || carries_dsack(&v)) return 0;
     memset(ack, 0, sizeof *ack);
     size_t width = v.version == 4 ? 4 : 16;
     memcpy(ack->addresses, v.source, width);

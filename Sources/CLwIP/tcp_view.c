@@ -2,6 +2,7 @@
 #include "tcp_view.h"
 #include <lwip/prot/ethernet.h>
 #include <lwip/prot/ip.h>
+#include <string.h>
 
 int netcon_view_tcp(uint16_t ether_type, uint8_t *ip, size_t ip_length, tcp_view *v) {
     if (ip_length < 40) return 0;
@@ -34,4 +35,61 @@ int netcon_view_tcp(uint16_t ether_type, uint8_t *ip, size_t ip_length, tcp_view
 int netcon_view_tcp_frame(uint8_t *frame, size_t length, tcp_view *v) {
     if (length < SIZEOF_ETH_HDR) return 0;
     return netcon_view_tcp((uint16_t)((frame[12] << 8) | frame[13]), frame + SIZEOF_ETH_HDR, length - SIZEOF_ETH_HDR, v);
+}
+
+static uint32_t sum_words(const uint8_t *p, size_t n, uint32_t sum) {
+    size_t i = 0;
+    for (; i + 1 < n; i += 2) sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+    if (i < n) sum += (uint32_t)p[i] << 8;
+    return sum;
+}
+
+static uint16_t folded(uint32_t sum) {
+    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t)sum;
+}
+
+void netcon_tcp_fill_checksum(tcp_view *v) {
+    size_t width = v->version == 4 ? 4 : 16;
+    v->tcp[16] = v->tcp[17] = 0;
+    uint32_t sum = sum_words(v->source, width, 0);
+    sum = sum_words(v->destination, width, sum);
+    sum += IP_PROTO_TCP;
+    sum += (uint32_t)(v->tcp_length >> 16) + (uint32_t)(v->tcp_length & 0xffff);
+    sum = sum_words(v->tcp, v->tcp_length, sum);
+    uint16_t checksum = (uint16_t)~folded(sum);
+    v->tcp[16] = (uint8_t)(checksum >> 8);
+    v->tcp[17] = (uint8_t)checksum;
+}
+
+int netcon_tcp_append_options(uint8_t *frame, size_t *length, size_t capacity, const uint8_t *options, size_t count) {
+    tcp_view v;
+    if (count == 0 || count % 4 != 0 || !netcon_view_tcp_frame(frame, *length, &v)) return 0;
+    size_t end_of_segment = (size_t)(v.tcp - frame) + v.tcp_length;
+    if (end_of_segment > *length) return 0;
+    *length = end_of_segment; /* without any Ethernet padding */
+    if (v.header_length + count > 60 || *length + count > capacity) return 0;
+    uint8_t *options_end = v.tcp + v.header_length;
+    memmove(options_end + count, options_end, v.tcp_length - v.header_length);
+    memcpy(options_end, options, count);
+    v.header_length += count;
+    v.tcp_length += count;
+    v.tcp[12] = (uint8_t)((v.header_length / 4) << 4 | (v.tcp[12] & 0x0f));
+    uint8_t *ip = frame + SIZEOF_ETH_HDR;
+    if (v.version == 4) {
+        size_t total = (size_t)((ip[2] << 8) | ip[3]) + count;
+        ip[2] = (uint8_t)(total >> 8);
+        ip[3] = (uint8_t)total;
+        ip[10] = ip[11] = 0;
+        uint16_t checksum = (uint16_t)~folded(sum_words(ip, (size_t)(ip[0] & 0x0f) * 4, 0));
+        ip[10] = (uint8_t)(checksum >> 8);
+        ip[11] = (uint8_t)checksum;
+    } else {
+        size_t payload = (size_t)((ip[4] << 8) | ip[5]) + count;
+        ip[4] = (uint8_t)(payload >> 8);
+        ip[5] = (uint8_t)payload;
+    }
+    *length += count;
+    netcon_tcp_fill_checksum(&v);
+    return 1;
 }

@@ -3,6 +3,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct tcp_pcb;
+struct netcon_tcp_recovery;
+
 /* A TCP segment inside an IP packet, as the link-layer helpers (tcp_window.c, tcp_ack_thinning.c) read it. */
 typedef struct {
     uint8_t *tcp;        /* the TCP header */
@@ -17,5 +20,22 @@ typedef struct {
 int netcon_view_tcp(uint16_t ether_type, uint8_t *ip, size_t ip_length, tcp_view *v);
 /* The same for a whole Ethernet frame. */
 int netcon_view_tcp_frame(uint8_t *frame, size_t length, tcp_view *v);
+/* Appends `count` bytes of options (a multiple of 4) after the segment's options in a frame of `*length`
+   bytes that has room up to `capacity`: moves the payload, updates the data offset, the IP length (and
+   IPv4 header checksum) and the TCP checksum. 0, changing nothing, when it does not fit. */
+int netcon_tcp_append_options(uint8_t *frame, size_t *length, size_t capacity, const uint8_t *options, size_t count);
+/* Recomputes the TCP checksum of the segment (pseudo-header included). */
+void netcon_tcp_fill_checksum(tcp_view *v);
+static inline uint32_t netcon_read32(const uint8_t *p) {
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+static inline void netcon_write32(uint8_t *p, uint32_t value) {
+    p[0] = (uint8_t)(value >> 24); p[1] = (uint8_t)(value >> 16); p[2] = (uint8_t)(value >> 8); p[3] = (uint8_t)value;
+}
+
+/* Between SACK's link layer (tcp_sack.c) and loss recovery (tcp_recovery.c), core held. */
+void netcon_tcp_sack_register(struct netcon_tcp_recovery *r, struct tcp_pcb *pcb);
+void netcon_tcp_recovery_sack_repair(struct netcon_tcp_recovery *r, struct tcp_pcb *pcb);
+void netcon_tcp_recovery_dsack(struct netcon_tcp_recovery *r, struct tcp_pcb *pcb, uint32_t start);
 
 #endif

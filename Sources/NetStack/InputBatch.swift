@@ -34,6 +34,7 @@ enum InputBatch {
                     connection.deliverCollected()
                 }
             }
+            TCPRecoveryTicker.visitIfDue()
         }
         return try body()
     }

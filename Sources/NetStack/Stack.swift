@@ -34,4 +34,13 @@ public enum Stack {
 
     /// What Debian's lwipopts.h fixed at build time; see `Limits`.
     public static var limits: Limits { Limits(netcon_lwip_get_limits()) }
+
+    /// How many bytes the peers of all this process's TCP connections may send it at once: the connections
+    /// receiving data share it equally (each at least four segments, at most its widened window). Set it to
+    /// what the underlay can hold while the node catches up, so many streams slow each other down instead of
+    /// overflowing the socket's buffer and losing datagrams.
+    public static var receiveBudget: Int {
+        get { withCoreLock { Int(netcon_tcp_receive_budget()) } }
+        set { withCoreLock { netcon_tcp_set_receive_budget(UInt32(clamping: max(0, newValue))) } }
+    }
 }

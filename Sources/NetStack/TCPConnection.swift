@@ -76,8 +76,13 @@ public final class TCPConnection: @unchecked Sendable {
     /// (and the reference they hold) stay until the peer has every byte, for loss recovery's sake.
     private var drainingPCB: UnsafeMutablePointer<tcp_pcb>?
     private var isn: UInt32 = 0
-    /// Loss recovery on netcon's clock (see `TCPRecoveryTicker`).
-    private var recovery = netcon_tcp_recovery()
+    /// Loss recovery on netcon's clock (see `TCPRecoveryTicker`), and the connection's SACK state. On the heap:
+    /// while the connection uses SACK, the link layer finds it by its addresses (`tcp_sack.c`).
+    private let recovery: UnsafeMutablePointer<netcon_tcp_recovery> = {
+        let state = UnsafeMutablePointer<netcon_tcp_recovery>.allocate(capacity: 1)
+        state.initialize(to: netcon_tcp_recovery())
+        return state
+    }()
     var isWatchedForRecovery = false
     /// Bytes received during the current input batch, not yet handed to `receive` (see `InputBatch`).
     private var collected: [UInt8] = []
@@ -86,6 +91,12 @@ public final class TCPConnection: @unchecked Sendable {
     private init(state: State, handlers: Handlers?) {
         self.state = state
         self.handlers = handlers
+    }
+
+    deinit {
+        // A pcb holds a reference until it lets go of the state, so this is only a safety net.
+        if recovery.pointee.sack != 0 { Stack.withCoreLock { netcon_tcp_recovery_stop(recovery) } }
+        recovery.deallocate()
     }
 
     // MARK: Connecting
@@ -155,6 +166,8 @@ public final class TCPConnection: @unchecked Sendable {
             state = .closed(NetStackError(lwip: err))
             throw NetStackError(lwip: err)
         }
+        netcon_lwip_tcp_quick_first_syn(pcb)
+        TCPRecoveryTicker.watch(self)
         if let timeout {
             let milliseconds = timeout.components.seconds * 1000
                 + timeout.components.attoseconds / 1_000_000_000_000_000
@@ -168,8 +181,7 @@ public final class TCPConnection: @unchecked Sendable {
         guard case .connecting(let completion) = state else { return result(for: pcb) }
         state = .established
         recordEndpoints(pcb)
-        netcon_lwip_tcp_widen(pcb)
-        netcon_tcp_recovery_start(&recovery, pcb)
+        netcon_tcp_recovery_start(recovery, pcb, netcon_lwip_tcp_widen(pcb))
         completion?(.success(self))
         return result(for: pcb)
     }
@@ -191,8 +203,7 @@ public final class TCPConnection: @unchecked Sendable {
         let connection = TCPConnection(state: .established, handlers: nil)
         connection.attach(pcb)
         connection.recordEndpoints(pcb)
-        netcon_lwip_tcp_widen(pcb)
-        netcon_tcp_recovery_start(&connection.recovery, pcb)
+        netcon_tcp_recovery_start(connection.recovery, pcb, netcon_lwip_tcp_widen(pcb))
         return connection
     }
 
@@ -245,7 +256,7 @@ public final class TCPConnection: @unchecked Sendable {
             if accepted > 0 {
                 let before = pcb.pointee.snd_nxt
                 _ = tcp_output(pcb)
-                netcon_tcp_recovery_sent(&recovery, pcb, before)
+                netcon_tcp_recovery_sent(recovery, pcb, before)
                 TCPRecoveryTicker.watch(self)
             }
             if accepted < bytes.count { wantsWritable = true }
@@ -272,7 +283,7 @@ public final class TCPConnection: @unchecked Sendable {
     }
 
     private func recved(_ pcb: UnsafeMutablePointer<tcp_pcb>, _ count: Int) {
-        netcon_lwip_tcp_recved(pcb, UInt32(clamping: count))
+        netcon_lwip_tcp_recved(pcb, &recovery.pointee.window_share, UInt32(clamping: count))
     }
 
     /// Disables (true) or enables Nagle's algorithm.
@@ -318,7 +329,7 @@ public final class TCPConnection: @unchecked Sendable {
             if let pcb {
                 if unacknowledged > 0 { recved(pcb, unacknowledged) }
                 unacknowledged = 0
-                netcon_lwip_tcp_narrow_for_close(pcb)
+                netcon_lwip_tcp_narrow_for_close(pcb, &recovery.pointee.window_share)
                 if case .established = previous, netcon_lwip_tcp_has_data_in_flight(pcb) != 0 {
                     // The bytes still going out keep netcon's loss recovery until the peer has them all:
                     // lwIP's own timer would take seconds per loss at the end of every transfer.
@@ -410,6 +421,7 @@ public final class TCPConnection: @unchecked Sendable {
 
     /// Lets go of the connection's pcb: no callback comes from it any more.
     private func detach(_ pcb: UnsafeMutablePointer<tcp_pcb>) {
+        netcon_tcp_recovery_stop(recovery)
         self.pcb = nil
         releaseCallbacks(of: pcb)
     }
@@ -472,7 +484,7 @@ public final class TCPConnection: @unchecked Sendable {
     }
 
     private func lwipSent(_ pcb: UnsafeMutablePointer<tcp_pcb>) -> err_t {
-        netcon_tcp_recovery_acked(&recovery, pcb)
+        netcon_tcp_recovery_acked(recovery, pcb)
         if pcb == drainingPCB {
             // Before lwIP frees a closed pcb whose last ACK arrived it calls this, never its err callback.
             if netcon_lwip_tcp_has_data_in_flight(pcb) == 0 { finishDraining(pcb) }
@@ -492,20 +504,23 @@ public final class TCPConnection: @unchecked Sendable {
                 finishDraining(drainingPCB)
                 return false
             }
-            _ = netcon_tcp_recovery_tick(&recovery, drainingPCB)
+            _ = netcon_tcp_recovery_tick(recovery, drainingPCB)
             return true
         }
+        if let pcb, case .connecting = state { return netcon_lwip_tcp_syn_tick(pcb) != 0 }
         guard let pcb, case .established = state else { return false }
-        return netcon_tcp_recovery_tick(&recovery, pcb) != 0 || pcb.pointee.flags & UInt16(TF_ACK_DELAY) != 0
+        return netcon_tcp_recovery_tick(recovery, pcb) != 0 || pcb.pointee.flags & UInt16(TF_ACK_DELAY) != 0
     }
 
     /// The draining pcb's last byte is acknowledged (or it must go at once): lwIP finishes the close alone.
     private func finishDraining(_ pcb: UnsafeMutablePointer<tcp_pcb>) {
+        netcon_tcp_recovery_stop(recovery)
         drainingPCB = nil
         releaseCallbacks(of: pcb)
     }
 
     private func lwipFailed(_ err: err_t) {
+        netcon_tcp_recovery_stop(recovery)  // lwIP freed the pcb
         pcb = nil
         drainingPCB = nil
         let previous = state

@@ -22,13 +22,28 @@ enum TCPRecoveryTicker {
         netcon_lwip_timeout_from_any_thread(intervalMilliseconds, { _ in TCPRecoveryTicker.tick() }, nil)
     }
 
-    private static func tick() {
+    /// Core held, from the thread that feeds frames to lwIP, after each input batch: the tick's visit, if one
+    /// is due. lwIP's thread runs the tick only once it gets the core lock, and on a busy node the threads
+    /// feeding lwIP hold it most of the time (seen: ticks a second late, so every retransmission waited).
+    static func visitIfDue() {
+        guard armed, netcon_monotonic_us() &- lastVisit >= intervalMilliseconds * 1000 else { return }
+        visit()
+    }
+
+    nonisolated(unsafe) private static var lastVisit: UInt32 = 0
+
+    private static func visit() {
+        lastVisit = netcon_monotonic_us()
         var done: [ObjectIdentifier] = []
         for (key, connection) in watched where !connection.recoveryTick() {
             connection.isWatchedForRecovery = false
             done.append(key)
         }
         for key in done { watched[key] = nil }
+    }
+
+    private static func tick() {
+        visit()
         if watched.isEmpty {
             armed = false
         } else {

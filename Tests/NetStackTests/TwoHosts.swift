@@ -23,6 +23,9 @@ final class TwoHosts: Sendable {
     let dropped = Atomic<Int>(0)
     /// Frames carried, both directions.
     let carried = Atomic<Int>(0)
+    /// What the wire does with each frame (`fromA` tells the direction): the frames to deliver in its place —
+    /// none to lose it, two to duplicate it. Nil: every frame once.
+    let wire = Mutex<(@Sendable (_ fromA: Bool, _ frame: [UInt8]) -> [[UInt8]])?>(nil)
     private let wireAB = DispatchQueue(label: "wire a→b")
     private let wireBA = DispatchQueue(label: "wire b→a")
 
@@ -41,13 +44,17 @@ final class TwoHosts: Sendable {
 
     private func connect(_ from: NetworkInterface, to: NetworkInterface, over wire: DispatchQueue) {
         // Strong captures: the cycle through onOutput ends in close(), which clears the handlers.
+        let fromA = from === a
         from.onOutput = { frame in
+            let frames = self.wire.withLock { $0 }.map { $0(fromA, frame) } ?? [frame]
             wire.async {
-                self.carried.add(1, ordering: .relaxed)
-                do throws(NetStackError) {
-                    try to.input(frame: frame)
-                } catch {
-                    self.dropped.add(1, ordering: .relaxed)
+                for frame in frames {
+                    self.carried.add(1, ordering: .relaxed)
+                    do throws(NetStackError) {
+                        try to.input(frame: frame)
+                    } catch {
+                        self.dropped.add(1, ordering: .relaxed)
+                    }
                 }
             }
         }

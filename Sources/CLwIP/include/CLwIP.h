@@ -215,22 +215,79 @@ enum {
     NETCON_TCP_WND = 1 << 20,
     NETCON_TCP_SND_BUF = 512 << 10,
 };
-/* Core held, for each frame lwIP sends: a SYN's MSS option is raised to `mtu` minus the headers and its
-   window-scale option says NETCON_TCP_RCV_SCALE; the TCP checksum is updated. Other frames are untouched. */
-void netcon_tcp_rewrite_outgoing_syn(uint8_t *frame, size_t length, uint16_t mtu);
+/* Core held, for each frame lwIP sends (in a buffer of `capacity` bytes): a SYN's MSS option is raised to
+   `mtu` minus the headers, its window-scale option says NETCON_TCP_RCV_SCALE, and it offers selective
+   acknowledgements (a SYN-ACK only when the peer's SYN did); checksums are updated. Other frames are
+   untouched. Returns the frame's new length. */
+size_t netcon_tcp_rewrite_outgoing_syn(uint8_t *frame, size_t length, size_t capacity, uint16_t mtu);
+/* Whether the frame is a TCP SYN (which netcon_tcp_rewrite_outgoing_syn may lengthen). */
+int netcon_tcp_is_syn(const uint8_t *frame, size_t length);
 /* Core held, for each frame received: remembers the MSS a SYN offers above TCP_MSS (lwIP clamps it). */
 void netcon_tcp_note_incoming_syn(const struct pbuf *p);
 /* Core held, once a connection is established (accept or connected callback, before lwIP sends anything
-   but SYNs): takes on the peer's segment size, the wider window and the larger send buffer. */
-void netcon_lwip_tcp_widen(struct tcp_pcb *pcb);
-/* tcp_recved up to the widened window. */
-void netcon_lwip_tcp_recved(struct tcp_pcb *pcb, uint32_t length);
+   but SYNs): takes on the peer's segment size, the wider window and the larger send buffer. Returns 1 when
+   the peer's SYN offered selective acknowledgements (and ours did, see netcon_tcp_rewrite_outgoing_syn). */
+int netcon_lwip_tcp_widen(struct tcp_pcb *pcb);
+/* The receive windows of a node's connections share one budget: what all their peers may send at once
+   (the sum of the windows they are offered) fits the underlay socket's receive buffer, so many streams into
+   one node slow each other down instead of overflowing it. Each connection that received lately is offered
+   an equal share (at least four segments, at most NETCON_TCP_WND); what it consumed beyond its share is
+   withheld and given back once its share grows again. Nothing already announced is taken back. */
+typedef struct {
+    uint32_t withheld; /* consumed bytes not yet returned to rcv_wnd */
+    uint32_t epoch;    /* the share epoch in which the connection last received */
+} netcon_tcp_window_share;
+/* Core held: the budget in bytes, at most (the node sets it from its socket's receive buffer). */
+void netcon_tcp_set_receive_budget(uint32_t bytes);
+uint32_t netcon_tcp_receive_budget(void);
+/* tcp_recved up to the widened window and the connection's share of the budget. */
+void netcon_lwip_tcp_recved(struct tcp_pcb *pcb, netcon_tcp_window_share *share, uint32_t length);
 /* Core held, right before tcp_close: lwIP sends RST instead of FIN unless rcv_wnd is back at TCP_WND (its
-   sign that the application read everything), so a widened window that is fully open is given back. */
-void netcon_lwip_tcp_narrow_for_close(struct tcp_pcb *pcb);
+   sign that the application read everything), so a widened window that is fully open, counting what the
+   share withholds, is given back. */
+void netcon_lwip_tcp_narrow_for_close(struct tcp_pcb *pcb, netcon_tcp_window_share *share);
+/* Core held, right after tcp_connect: lwIP resends a SYN after 3 s (the initial timeout of RFC 1122); the
+   first resend comes after 1 s instead (RFC 6298's), so one lost SYN or SYN-ACK costs a second, not three. */
+void netcon_lwip_tcp_quick_first_syn(struct tcp_pcb *pcb);
+/* Core held, on the recovery tick while connecting: once the first SYN went again, later ones keep lwIP's
+   3 s (and its limit of retries, so a connection to nowhere still takes as long to fail). Returns 1 while
+   there is something left to watch. */
+int netcon_lwip_tcp_syn_tick(struct tcp_pcb *pcb);
 /* Core held: whether bytes (not just a FIN) are queued or unacknowledged. lwIP frees a closed pcb only after
    they are acknowledged (its sent callback runs first) or through its err callback. */
 int netcon_lwip_tcp_has_data_in_flight(const struct tcp_pcb *pcb);
+
+/* ---- Selective acknowledgements (tcp_sack.c) ----------------------------------------------------------- */
+
+/* A connection's addresses as the link layer matches frames to it (ports in host order). */
+typedef struct {
+    uint8_t version;
+    uint8_t local[16], remote[16];
+    uint16_t local_port, remote_port;
+} netcon_tcp_flow_key;
+
+/* lwIP 2.1 has no SACK (RFC 2018). netcon adds it at the link layer: SYNs offer it, the receiving side adds
+   SACK blocks (and D-SACK, RFC 2883) built from lwIP's out-of-order queue to the ACKs it sends, and the
+   sending side reads the peer's blocks before lwIP sees the ACK, then resends every hole they show (RFC 6675,
+   simplified) and undoes a window reduction that D-SACK proves needless (reordering, RFC 3708). */
+
+/* Core held, for each frame lwIP sends, in a buffer of `capacity` bytes: adds SACK blocks to a pure ACK of
+   a connection that uses them. Returns the frame's new length. */
+size_t netcon_tcp_sack_outgoing(uint8_t *frame, size_t length, size_t capacity);
+/* Core held: whether `netcon_tcp_sack_outgoing` may want room to grow this frame. */
+int netcon_tcp_sack_may_grow(const uint8_t *frame, size_t length);
+/* Core held, for each frame received, before lwIP: notes SACK blocks, duplicates and out-of-order data.
+   Returns 1 (filling `key`) when the connection should act once lwIP has processed the frame. */
+int netcon_tcp_sack_incoming(const uint8_t *frame, size_t length, netcon_tcp_flow_key *key);
+/* Core held, after lwIP processed such a frame: resends what the peer's blocks show lost. */
+void netcon_tcp_sack_after_incoming(const netcon_tcp_flow_key *key);
+/* Core held: lwIP's window counts from the first unacknowledged byte, so data the peer holds above a hole
+   (SACKed, off the path) would block new data as if in flight. While the peer SACKs, cwnd is widened by
+   what it holds (RFC 6675's pipe); deflate before lwIP or netcon's congestion control reads or changes cwnd,
+   inflate after. */
+struct netcon_tcp_recovery;
+void netcon_tcp_recovery_deflate(struct netcon_tcp_recovery *r, struct tcp_pcb *pcb);
+void netcon_tcp_recovery_inflate(struct netcon_tcp_recovery *r, struct tcp_pcb *pcb);
 
 /* ---- Acknowledgements a batch makes redundant (tcp_ack_thinning.c) -------------------------------------- */
 
@@ -254,9 +311,24 @@ size_t netcon_tcp_thin_acks(const netcon_tcp_ack *acks, size_t count, uint8_t *s
    datagrams, every window with two losses waits for a timeout of half a second or more, and a few in a row
    stall the stream for minutes. This state, one per connection, times retransmissions in microseconds from
    round trips measured by netcon instead (RFC 6298, 5 ms floor), driven by a tick of a few milliseconds
-   while data is in flight, and after lwIP's fast retransmit resends the next hole on each partial ACK
-   (NewReno, RFC 6582). lwIP's own timer keeps running as the backstop that ends a dead connection. */
+   while data is in flight. With SACK (tcp_sack.c) it resends every hole the peer's blocks show, once as
+   much data as the path reorders is SACKed above it or it waited a reordering time (RFC 6675, RFC 8985's
+   idea), resends a lost resend after a round trip, and reverses a halving D-SACK shows needless, learning
+   the path's reordering (RFC 3708). Its first timeout is a probe that keeps the window (RFC 8985's tail loss
+   probe); when the probe's ACK shows that what was sent before it is missing too, all of it goes again at
+   half the window. Timeouts back off to 200 ms at most. Without SACK, the first timeout and lwIP's fast
+   retransmit start a loss episode whose further holes are resent on each partial ACK (NewReno, RFC 6582).
+   lwIP's own timer keeps running as the backstop that ends a dead connection. */
+enum { NETCON_SACK_SCOREBOARD = 8, NETCON_SACK_EPISODES = 8 };
+
+/* One loss episode's resends: if D-SACK shows each of them needless, its window reduction is reversed. */
 typedef struct {
+    uint32_t from, to;
+    uint16_t retransmits, dsacks;
+    uint8_t open;
+} netcon_tcp_episode;
+
+typedef struct netcon_tcp_recovery {
     uint32_t srtt_us;          /* smoothed round trip, 0 before the first sample */
     uint32_t rttvar_us;
     uint32_t timed_seq;        /* the sample ends when lastack reaches this */
@@ -269,12 +341,38 @@ typedef struct {
     uint8_t timing;
     uint8_t recovering;
     uint8_t backoff;
+    /* Selective acknowledgements (tcp_sack.c), when both SYNs offered them. */
+    uint8_t sack;                       /* registered under `key` */
+    uint8_t sacked_count;
+    uint8_t dsack_pending;              /* receiving: a duplicate to report in the next ACK */
+    uint8_t episode_next;
+    uint16_t reordering;                /* sending: segments of SACKed data above a hole before it counts lost */
+    uint16_t hole_distance;             /* sending: how far beyond the hole the SACKs reached when it was resent */
+    netcon_tcp_flow_key key;
+    struct netcon_tcp_recovery *next_in_bucket;
+    struct tcp_pcb *pcb;
+    uint32_t sacked_start[NETCON_SACK_SCOREBOARD], sacked_end[NETCON_SACK_SCOREBOARD];  /* sending: what the peer has above lastack */
+    uint32_t retransmitted_to;          /* sending: the end of what this episode retransmitted */
+    netcon_tcp_episode episodes[NETCON_SACK_EPISODES]; /* sending: the latest loss episodes, for D-SACK */
+    uint32_t dsack_start, dsack_end;    /* receiving */
+    uint32_t latest_out_of_order;       /* receiving: reported first (RFC 2018) */
+    uint32_t reorder_wait_us;           /* sending: how long SACKed data above a hole may wait for it */
+    uint32_t last_resend_wait_us;       /* sending: progress-free time at the last resend of resent holes */
+    uint32_t inflation;                 /* sending: what cwnd holds beyond lwIP's own value (SACKed bytes) */
+    uint32_t min_rtt_us;                /* the smallest round trip seen, 0 before the first */
+    uint32_t probe_end;                 /* sending: the end of the first timeout's resend, while `probing` */
+    uint8_t probing;
+    uint8_t tail_suspect;               /* sending: the probe was answered, data before it was not */
+    netcon_tcp_window_share window_share; /* receiving: its window's part of the node's budget */
 } netcon_tcp_recovery;
 
 /* A monotonic clock in microseconds (wraps every 71 minutes; only differences are used). */
 uint32_t netcon_monotonic_us(void);
-/* Core held. Starts the state of an established connection. */
-void netcon_tcp_recovery_start(netcon_tcp_recovery *r, const struct tcp_pcb *pcb);
+/* Core held. Starts the state of an established connection; with `sack_permitted` (both SYNs offered
+   SACK, see netcon_lwip_tcp_widen) the connection sends and uses selective acknowledgements. */
+void netcon_tcp_recovery_start(netcon_tcp_recovery *r, struct tcp_pcb *pcb, int sack_permitted);
+/* Core held, when lwIP frees the pcb or the connection lets go of it: no frame is matched to it any more. */
+void netcon_tcp_recovery_stop(netcon_tcp_recovery *r);
 /* Core held, after tcp_output: times a round trip if that call sent something (snd_nxt moved). */
 void netcon_tcp_recovery_sent(netcon_tcp_recovery *r, const struct tcp_pcb *pcb, uint32_t snd_nxt_before);
 /* Core held, from the pcb's sent callback (new data acknowledged): round-trip samples. */

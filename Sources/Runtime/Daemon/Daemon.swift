@@ -1,6 +1,7 @@
 import ControlPlane
 import Glibc
 import Logging
+import NetStack
 import SystemPackage
 import UnderlayFaults
 import ZeroTier
@@ -78,6 +79,11 @@ public struct Daemon {
         }
         let socket = try UDPSocket(port: options.port)
         defer { socket.close() }
+        // A full-sized datagram takes about 1.6 times its size of the buffer (2.8 KB in 4.4 KB), and ACKs and
+        // other peers need room too: the TCP windows offered to all peers together stay within half of it (seen: a whole buffer overflows).
+        // Never below two full windows, though: over a long path most of what is in flight is on the way, not
+        // in the buffer, and a small default buffer (net.core.rmem_max) must not cap a stream at buffer/RTT.
+        Stack.receiveBudget = max(2 << 20, socket.receiveBufferBytes / 2)
         let underlayFaults: UnderlayFaults?
         do {
             underlayFaults = try FaultyUnderlay.fromEnvironment()

@@ -1,5 +1,6 @@
 import CNetconSys
 import Glibc
+import HeapModule
 import Synchronization
 import SystemPackage
 
@@ -17,15 +18,19 @@ public final class EventLoop: @unchecked Sendable {
 
     public struct TimerID: Hashable, Sendable { let value: UInt64 }
 
-    private struct Timer {
-        var deadline: Int64
-        var action: () -> Void
+    /// Deadlines in a heap, actions by id: the next timer is found without visiting the others (a node holds
+    /// one per recently closed connection, thousands), and a cancelled one is dropped when it comes up.
+    private struct Deadline: Comparable {
+        let at: Int64
+        let id: UInt64
+        static func < (a: Deadline, b: Deadline) -> Bool { (a.at, a.id) < (b.at, b.id) }
     }
 
     private let epoll: OwnedDescriptor
     private let wakeup: OwnedDescriptor
     private var handlers: [CInt: (Events) -> Void] = [:]
-    private var timers: [UInt64: Timer] = [:]
+    private var timerActions: [UInt64: () -> Void] = [:]
+    private var deadlines = Heap<Deadline>()
     private var nextTimerID: UInt64 = 0
     private let injected = Mutex<[@Sendable () -> Void]>([])
     private let stopRequested = Atomic<Bool>(false)
@@ -65,13 +70,14 @@ public final class EventLoop: @unchecked Sendable {
     public func schedule(afterMilliseconds delay: Int64, _ action: @escaping () -> Void) -> TimerID {
         preconditionInLoop()
         nextTimerID += 1
-        timers[nextTimerID] = Timer(deadline: monotonicMilliseconds() + max(0, delay), action: action)
+        timerActions[nextTimerID] = action
+        deadlines.insert(Deadline(at: monotonicMilliseconds() + max(0, delay), id: nextTimerID))
         return TimerID(value: nextTimerID)
     }
 
     public func cancel(_ timer: TimerID) {
         preconditionInLoop()
-        timers[timer.value] = nil
+        timerActions[timer.value] = nil
     }
 
     /// Runs `work` on the loop thread soon; safe from any thread.
@@ -118,17 +124,25 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     private func millisecondsUntilNextTimer() -> CInt {
-        guard let earliest = timers.values.map(\.deadline).min() else { return -1 }
-        return CInt(clamping: max(0, earliest - monotonicMilliseconds()))
+        while let earliest = deadlines.min, timerActions[earliest.id] == nil { deadlines.removeMin() }
+        guard let earliest = deadlines.min else { return -1 }
+        return CInt(clamping: max(0, earliest.at - monotonicMilliseconds()))
     }
 
+    /// Timers due now, earliest first; one scheduled meanwhile waits for the next iteration even when due.
     private func runDueTimers() {
         let now = monotonicMilliseconds()
-        let due = timers.filter { $0.value.deadline <= now }.sorted { $0.value.deadline < $1.value.deadline }
-        for (id, timer) in due {
-            timers[id] = nil
-            timer.action()
+        let newest = nextTimerID
+        var later: [Deadline] = []
+        while let earliest = deadlines.min, earliest.at <= now {
+            deadlines.removeMin()
+            if earliest.id > newest {
+                later.append(earliest)
+            } else if let action = timerActions.removeValue(forKey: earliest.id) {
+                action()
+            }
         }
+        for deadline in later { deadlines.insert(deadline) }
     }
 
     private func runInjectedWork() {

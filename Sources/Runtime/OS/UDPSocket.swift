@@ -30,6 +30,15 @@ public final class UDPSocket {
         }
     }
 
+    /// The socket's receive buffer as the kernel accounts it (SO_RCVBUF: twice what was granted, datagrams
+    /// counted with their bookkeeping).
+    public var receiveBufferBytes: Int {
+        var size: CInt = 0
+        var length = socklen_t(MemoryLayout<CInt>.size)
+        guard getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, &length) == 0 else { return 0 }
+        return Int(size)
+    }
+
     /// A burst of a fast stream outruns one wake-up of the loop (the default 208 KiB is 150 datagrams): room
     /// for 4 MiB each way, as far as net.core.rmem_max/wmem_max allow (root may go past them).
     private static func enlargeBuffers(_ fd: CInt) {
