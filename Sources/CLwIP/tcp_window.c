@@ -170,7 +170,7 @@ int netcon_lwip_tcp_widen(struct tcp_pcb *pcb) {
 /* ---- The node's receive budget ------------------------------------------------------------------------- */
 
 enum {
-    SHARE_EPOCH_US = 50000,         /* connections that received in this or the previous epoch count */
+    SHARE_EPOCH_US = 100000,        /* connections that received in this or the previous epoch count */
     SHARE_MINIMUM_SEGMENTS = 4,     /* enough for fast retransmit to work */
 };
 static uint32_t receive_budget = 4 * NETCON_TCP_WND;
@@ -183,8 +183,9 @@ uint32_t netcon_tcp_receive_budget(void) { return receive_budget; }
 static uint32_t current_share(struct tcp_pcb *pcb, netcon_tcp_window_share *share, uint32_t limit) {
     uint32_t now = netcon_monotonic_us();
     if (now - share_epoch_started_us >= SHARE_EPOCH_US) {
-        /* Two epochs ago counts no more; an epoch that saw no one at all is skipped by the next call. */
-        receivers_before = now - share_epoch_started_us >= 2 * SHARE_EPOCH_US ? 0 : receivers_now;
+        /* The last epoch that saw anyone still counts after a pause: the first connection to receive again
+           must not take the whole budget before the others show up (they would each get a share on top). */
+        receivers_before = receivers_now;
         receivers_now = 0;
         share_epoch++;
         share_epoch_started_us = now;
