@@ -25,6 +25,8 @@ final class NodeService {
     private var wasOnline = false
     /// The user-space stack of each configured network.
     private var ports: [NetworkID: NetworkPort] = [:]
+    /// What the last "network configured" line said, per network.
+    private var loggedConfigurations: [NetworkID: String] = [:]
     /// What the socket bridge sees of the ports.
     private let networks: VirtualNetworks
     private var lastCacheSave: Int64 = 0
@@ -142,10 +144,15 @@ final class NodeService {
                 pending.reply(.pong(PingResult(peer: result.peer, roundTripMilliseconds: result.roundTripMilliseconds, direct: result.direct)))
             case let .networkConfigured(network, config, dictionary):
                 configurePort(network, config)
-                logger.info("network configured", metadata: [
+                // The controller answers every refresh (each minute) and a join may bring two answers: what did
+                // not change is worth a debug line only.
+                let addresses = config.staticIPs.map(\.description).joined(separator: ",")
+                let summary = "\(config.revision) \(config.name) \(addresses)"
+                logger.log(level: loggedConfigurations[network] == summary ? .debug : .info, "network configured", metadata: [
                     "network.id": "\(network)", "network.name": "\(config.name)", "revision": "\(config.revision)",
-                    "addresses": "\(config.staticIPs.map(\.description).joined(separator: ","))",
+                    "addresses": "\(addresses)",
                 ])
+                loggedConfigurations[network] = summary
                 do {
                     try joined.storeConfig(network, dictionary)
                 } catch {
