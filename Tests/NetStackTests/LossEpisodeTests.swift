@@ -45,20 +45,9 @@ extension NetStackTests {
                 }))
             }
             defer { listener.close() }
-            let writable = DispatchSemaphore(value: 0)
-            let sender = try await TCPConnection.connect(
-                to: .v4(TwoHosts.addressB4), port: 5311, via: hosts.a,
-                handlers: .init(receive: { _ in }, writable: { writable.signal() }))
-            defer { sender.close() }
             // No FIN until everything arrived: a FIN after the tail would be SACKed and show the holes.
-            DispatchQueue(label: "sender").async {
-                var offset = 0
-                while offset < size {
-                    let accepted = (try? sender.send(data[offset...])) ?? 0
-                    offset += accepted
-                    if accepted == 0 { _ = writable.wait(timeout: .now() + 1) }
-                }
-            }
+            let sender = try await connectAndSend(data, over: hosts, to: 5311)
+            defer { sender.close() }
             #expect(await complete.wait(timeout: .seconds(30)))
             #expect(received.value == data)
 
@@ -153,19 +142,7 @@ extension NetStackTests {
             var senders: [TCPConnection] = []
             defer { for sender in senders { sender.close() } }
             for index in 0..<streams {
-                let writable = DispatchSemaphore(value: 0)
-                let sender = try await TCPConnection.connect(
-                    to: .v4(TwoHosts.addressB4), port: 5312, via: hosts.a,
-                    handlers: .init(receive: { _ in }, writable: { writable.signal() }))
-                senders.append(sender)
-                DispatchQueue(label: "sender \(index)").async {
-                    var offset = 0
-                    while offset < size {
-                        let accepted = (try? sender.send(data[offset...])) ?? 0
-                        offset += accepted
-                        if accepted == 0 { _ = writable.wait(timeout: .now() + 1) }
-                    }
-                }
+                senders.append(try await connectAndSend(data, over: hosts, to: 5312, label: "sender \(index)"))
             }
             #expect(await finished.wait(timeout: .seconds(60)))
             let seen = windows.value

@@ -123,20 +123,8 @@ extension NetStackTests {
                 }))
             }
             defer { listener.close() }
-            let writable = DispatchSemaphore(value: 0)
-            let sender = try await TCPConnection.connect(
-                to: .v4(TwoHosts.addressB4), port: 5301, via: hosts.a,
-                handlers: .init(receive: { _ in }, writable: { writable.signal() }))
+            let sender = try await connectAndSend(data, over: hosts, to: 5301) { try? $0.shutdown(.write) }
             defer { sender.close() }
-            DispatchQueue(label: "sender").async {
-                var offset = 0
-                while offset < size {
-                    let accepted = (try? sender.send(data[offset...])) ?? 0
-                    offset += accepted
-                    if accepted == 0 { _ = writable.wait(timeout: .now() + 1) }
-                }
-                try? sender.shutdown(.write)
-            }
             #expect(await done.wait(timeout: .seconds(60)))
             #expect(received.value == data)
 

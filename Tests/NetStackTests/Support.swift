@@ -1,4 +1,5 @@
 import Dispatch
+import NetStack
 import Synchronization
 
 /// Shared mutable state for handlers that run on lwIP's thread and queues.
@@ -72,4 +73,24 @@ func pattern(count: Int, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> [UInt8] {
         for i in (words * 8)..<raw.count { raw[i] = UInt8(truncatingIfNeeded: i) }
     }
     return bytes
+}
+
+/// Connects from A to B's `port` and sends `data` from a queue of its own as fast as lwIP takes it (waiting for
+/// the writable callback while the send buffer is full); `finish` runs once the last byte is queued.
+func connectAndSend(_ data: [UInt8], over hosts: TwoHosts, to port: UInt16, label: String = "sender",
+                    finish: @escaping @Sendable (TCPConnection) -> Void = { _ in }) async throws -> TCPConnection {
+    let writable = DispatchSemaphore(value: 0)
+    let sender = try await TCPConnection.connect(
+        to: .v4(TwoHosts.addressB4), port: port, via: hosts.a,
+        handlers: .init(receive: { _ in }, writable: { writable.signal() }))
+    DispatchQueue(label: label).async {
+        var offset = 0
+        while offset < data.count {
+            let accepted = (try? sender.send(data[offset...])) ?? 0
+            offset += accepted
+            if accepted == 0 { _ = writable.wait(timeout: .now() + 1) }
+        }
+        finish(sender)
+    }
+    return sender
 }
