@@ -193,7 +193,7 @@ static err_t netcon_linkoutput(struct netif *netif, struct pbuf *p) {
     netcon_lwip_netif *n = (netcon_lwip_netif *)netif;
     if (n->output == NULL || !netif_is_up(netif) || !netif_is_link_up(netif)) return ERR_IF;
     driver_depth++;
-    if (p->next == NULL && !netcon_tcp_is_syn(p->payload, p->len) && !netcon_tcp_sack_may_grow(p->payload, p->len)) {
+    if (p->next == NULL && !netcon_tcp_sack_may_grow(p->payload, p->len)) {
         n->output(n->context, (const uint8_t *)p->payload, p->len);
     } else {
         /* Copied, with room for the options netcon adds to SYNs and ACKs (at most 40 bytes of them). */

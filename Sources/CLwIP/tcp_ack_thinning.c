@@ -12,26 +12,11 @@
 
 /* Options mean SACK blocks (lwIP's own ACKs carry none). Those of a superseded ACK are stale too (the later
    ACK reports lwIP's out-of-order queue as it is then), but a D-SACK is said once: its ACK is kept. */
-static int carries_dsack(const tcp_view *v) {
-    for (size_t i = 20; i < v->header_length;) {
-        uint8_t kind = v->tcp[i];
-        if (kind == 0) return 0;
-        if (kind == 1) { i++; continue; }
-        if (i + 1 >= v->header_length) return 0;
-        uint8_t length = v->tcp[i + 1];
-        if (length < 2 || i + length > v->header_length) return 0;
-        if (kind == 5 && length >= 10) {
-            uint32_t ack = netcon_read32(v->tcp + 8), start = netcon_read32(v->tcp + i + 2), end = netcon_read32(v->tcp + i + 6);
-            if (TCP_SEQ_LEQ(end, ack)) return 1;
-            if (length >= 18) {
-                uint32_t next_start = netcon_read32(v->tcp + i + 10), next_end = netcon_read32(v->tcp + i + 14);
-                return TCP_SEQ_GEQ(start, next_start) && TCP_SEQ_LEQ(end, next_end);
-            }
-            return 0;
-        }
-        i += length;
-    }
-    return 0;
+static int carries_dsack(tcp_view *v) {
+    if (v->header_length <= 20) return 0;
+    netcon_sack_blocks blocks;
+    netcon_tcp_read_sack_blocks(v, &blocks);
+    return netcon_sack_first_is_dsack(netcon_read32(v->tcp + 8), &blocks);
 }
 
 int netcon_tcp_pure_ack(uint16_t ether_type, const uint8_t *ip, size_t ip_length, netcon_tcp_ack *ack) {

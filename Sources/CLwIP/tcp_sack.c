@@ -80,7 +80,9 @@ static int is_pure_ack(const tcp_view *v) {
 
 int netcon_tcp_sack_may_grow(const uint8_t *frame, size_t length) {
     tcp_view v;
-    if (!netcon_view_tcp_frame((uint8_t *)frame, length, &v) || !is_pure_ack(&v)) return 0;
+    if (!netcon_view_tcp_frame((uint8_t *)frame, length, &v)) return 0;
+    if (v.tcp[13] & TCP_SYN) return 1; /* netcon_tcp_rewrite_outgoing_syn may add SACK-permitted */
+    if (!is_pure_ack(&v)) return 0;
     netcon_tcp_flow_key key;
     const netcon_tcp_recovery *r = flow_of(&v, 1, &key);
     return r != NULL && (r->pcb->ooseq != NULL || r->dsack_pending);
@@ -184,31 +186,27 @@ static int note_sacked(netcon_tcp_recovery *r, uint32_t start, uint32_t end) {
     return 1;
 }
 
-typedef struct {
-    uint32_t start[MAX_BLOCKS], end[MAX_BLOCKS];
-    unsigned count;
-} sack_blocks;
-
-static void read_blocks(const tcp_view *v, sack_blocks *blocks) {
-    blocks->count = 0;
-    size_t i = 20;
-    while (i < v->header_length) {
-        uint8_t kind = v->tcp[i];
-        if (kind == 0) return;
-        if (kind == 1) { i++; continue; }
-        if (i + 1 >= v->header_length) return;
-        uint8_t length = v->tcp[i + 1];
-        if (length < 2 || i + length > v->header_length) return;
-        if (kind == SACK_KIND && length >= 10 && (length - 2) % 8 == 0) {
-            for (size_t b = i + 2; b + 8 <= i + length && blocks->count < MAX_BLOCKS; b += 8) {
-                uint32_t start = netcon_read32(v->tcp + b), end = netcon_read32(v->tcp + b + 4);
-                if (!TCP_SEQ_LT(start, end)) continue; /* malformed: ignored */
-                blocks->start[blocks->count] = start;
-                blocks->end[blocks->count++] = end;
-            }
-        }
-        i += length;
+static void note_blocks(tcp_view *v, uint8_t kind, uint8_t *value, uint8_t length, void *context) {
+    (void)v;
+    netcon_sack_blocks *blocks = context;
+    if (kind != SACK_KIND || length < 8 || length % 8 != 0) return;
+    for (uint8_t b = 0; b + 8 <= length && blocks->count < MAX_BLOCKS; b += 8) {
+        uint32_t start = netcon_read32(value + b), end = netcon_read32(value + b + 4);
+        if (!TCP_SEQ_LT(start, end)) continue; /* malformed: ignored */
+        blocks->start[blocks->count] = start;
+        blocks->end[blocks->count++] = end;
     }
+}
+
+void netcon_tcp_read_sack_blocks(tcp_view *v, netcon_sack_blocks *blocks) {
+    blocks->count = 0;
+    netcon_tcp_each_option(v, note_blocks, blocks);
+}
+
+int netcon_sack_first_is_dsack(uint32_t ack, const netcon_sack_blocks *blocks) {
+    if (blocks->count == 0) return 0;
+    return TCP_SEQ_LEQ(blocks->end[0], ack) ||
+           (blocks->count > 1 && TCP_SEQ_GEQ(blocks->start[0], blocks->start[1]) && TCP_SEQ_LEQ(blocks->end[0], blocks->end[1]));
 }
 
 /* Whether lwIP's out-of-order queue already holds all of [start, end) (its headers are in host order). */
@@ -246,14 +244,11 @@ int netcon_tcp_sack_incoming(const uint8_t *frame, size_t length, netcon_tcp_flo
         pcb->dupacks = 0;
     }
     if (v.header_length <= 20) return r->sacked_count > 0;
-    sack_blocks blocks;
-    read_blocks(&v, &blocks);
+    netcon_sack_blocks blocks;
+    netcon_tcp_read_sack_blocks(&v, &blocks);
     int news = 0;
     for (unsigned i = 0; i < blocks.count; i++) {
-        int duplicate = i == 0 && (TCP_SEQ_LEQ(blocks.end[0], ack) ||
-                                   (blocks.count > 1 && TCP_SEQ_GEQ(blocks.start[0], blocks.start[1]) &&
-                                    TCP_SEQ_LEQ(blocks.end[0], blocks.end[1])));
-        if (duplicate) {
+        if (i == 0 && netcon_sack_first_is_dsack(ack, &blocks)) {
             /* D-SACK: the peer got this twice (netcon_tcp_recovery_dsack judges whether a resend was needless). */
             netcon_tcp_recovery_dsack(r, pcb, blocks.start[0]);
             continue;

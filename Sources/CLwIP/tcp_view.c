@@ -93,3 +93,19 @@ int netcon_tcp_append_options(uint8_t *frame, size_t *length, size_t capacity, c
     netcon_tcp_fill_checksum(&v);
     return 1;
 }
+
+void netcon_tcp_each_option(tcp_view *v, void (*visit)(tcp_view *, uint8_t kind, uint8_t *value, uint8_t length, void *),
+                            void *context) {
+    size_t end = v->header_length;
+    size_t i = 20;
+    while (i < end) {
+        uint8_t kind = v->tcp[i];
+        if (kind == 0) return;
+        if (kind == 1) { i++; continue; }
+        if (i + 1 >= end) return;
+        uint8_t length = v->tcp[i + 1];
+        if (length < 2 || i + length > end) return;
+        visit(v, kind, v->tcp + i + 2, (uint8_t)(length - 2), context);
+        i += length;
+    }
+}

@@ -6,7 +6,8 @@
 struct tcp_pcb;
 struct netcon_tcp_recovery;
 
-/* A TCP segment inside an IP packet, as the link-layer helpers (tcp_window.c, tcp_ack_thinning.c) read it. */
+/* A TCP segment inside an IP packet, as the link-layer helpers (tcp_window.c, tcp_sack.c, tcp_ack_thinning.c)
+   read it. */
 typedef struct {
     uint8_t *tcp;        /* the TCP header */
     size_t tcp_length;   /* header and payload */
@@ -24,6 +25,18 @@ int netcon_view_tcp_frame(uint8_t *frame, size_t length, tcp_view *v);
    bytes that has room up to `capacity`: moves the payload, updates the data offset, the IP length (and
    IPv4 header checksum) and the TCP checksum. 0, changing nothing, when it does not fit. */
 int netcon_tcp_append_options(uint8_t *frame, size_t *length, size_t capacity, const uint8_t *options, size_t count);
+/* Calls `visit` with the kind, value and value length (after kind and length) of each well-formed option;
+   stops at the end-of-options or the first malformed one. */
+void netcon_tcp_each_option(tcp_view *v, void (*visit)(tcp_view *, uint8_t kind, uint8_t *value, uint8_t length, void *),
+                            void *context);
+/* The SACK blocks of a segment (RFC 2018), at most four, malformed ones (start not below end) left out. */
+typedef struct {
+    uint32_t start[4], end[4];
+    unsigned count;
+} netcon_sack_blocks;
+void netcon_tcp_read_sack_blocks(tcp_view *v, netcon_sack_blocks *blocks);
+/* Whether the first block reports a duplicate (RFC 2883): at or below the ACK, or inside the second block. */
+int netcon_sack_first_is_dsack(uint32_t ack, const netcon_sack_blocks *blocks);
 /* Recomputes the TCP checksum of the segment (pseudo-header included). */
 void netcon_tcp_fill_checksum(tcp_view *v);
 static inline uint32_t netcon_read32(const uint8_t *p) {

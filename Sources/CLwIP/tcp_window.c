@@ -25,22 +25,6 @@ typedef struct {
 static peer_mss_slot peer_mss[PEER_MSS_SLOTS];
 static unsigned peer_mss_next;
 
-/* Calls `visit` with each option's kind, length and bytes (after kind and length) of a SYN. */
-static void each_option(tcp_view *v, void (*visit)(tcp_view *, uint8_t kind, uint8_t *value, uint8_t length, void *), void *context) {
-    size_t end = v->header_length;
-    size_t i = 20;
-    while (i < end) {
-        uint8_t kind = v->tcp[i];
-        if (kind == 0) return;
-        if (kind == 1) { i++; continue; }
-        if (i + 1 >= end) return;
-        uint8_t length = v->tcp[i + 1];
-        if (length < 2 || i + length > end) return;
-        visit(v, kind, v->tcp + i + 2, (uint8_t)(length - 2), context);
-        i += length;
-    }
-}
-
 typedef struct {
     uint16_t mss;
     uint8_t sack_permitted;
@@ -57,7 +41,7 @@ void netcon_tcp_note_incoming_syn(const struct pbuf *p) {
     tcp_view v;
     if (!netcon_view_tcp_frame((uint8_t *)p->payload, p->len, &v) || !(v.tcp[13] & TCP_SYN)) return;
     syn_offer offer = {0, 0};
-    each_option(&v, note_offer, &offer);
+    netcon_tcp_each_option(&v, note_offer, &offer);
     if (offer.mss <= TCP_MSS && !offer.sack_permitted) return;
     peer_mss_slot *slot = &peer_mss[peer_mss_next++ % PEER_MSS_SLOTS];
     memset(slot, 0, sizeof *slot);
@@ -122,16 +106,11 @@ static void rewrite_option(tcp_view *v, uint8_t kind, uint8_t *value, uint8_t le
     }
 }
 
-int netcon_tcp_is_syn(const uint8_t *frame, size_t length) {
-    tcp_view v;
-    return netcon_view_tcp_frame((uint8_t *)frame, length, &v) && (v.tcp[13] & TCP_SYN);
-}
-
 size_t netcon_tcp_rewrite_outgoing_syn(uint8_t *frame, size_t length, size_t capacity, uint16_t mtu) {
     tcp_view v;
     if (!netcon_view_tcp_frame(frame, length, &v) || !(v.tcp[13] & TCP_SYN)) return length;
     uint16_t mss = (uint16_t)(mtu - (v.version == 4 ? 40 : 60));
-    each_option(&v, rewrite_option, &mss);
+    netcon_tcp_each_option(&v, rewrite_option, &mss);
     /* SACK-permitted: always in a SYN, in a SYN-ACK only in answer to a SYN that carried it (RFC 2018). */
     int offer_sack = 1;
     if (v.tcp[13] & TCP_ACK) {

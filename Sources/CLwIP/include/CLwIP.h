@@ -220,8 +220,6 @@ enum {
    acknowledgements (a SYN-ACK only when the peer's SYN did); checksums are updated. Other frames are
    untouched. Returns the frame's new length. */
 size_t netcon_tcp_rewrite_outgoing_syn(uint8_t *frame, size_t length, size_t capacity, uint16_t mtu);
-/* Whether the frame is a TCP SYN (which netcon_tcp_rewrite_outgoing_syn may lengthen). */
-int netcon_tcp_is_syn(const uint8_t *frame, size_t length);
 /* Core held, for each frame received: remembers the MSS a SYN offers above TCP_MSS (lwIP clamps it). */
 void netcon_tcp_note_incoming_syn(const struct pbuf *p);
 /* Core held, once a connection is established (accept or connected callback, before lwIP sends anything
@@ -274,7 +272,9 @@ typedef struct {
 /* Core held, for each frame lwIP sends, in a buffer of `capacity` bytes: adds SACK blocks to a pure ACK of
    a connection that uses them. Returns the frame's new length. */
 size_t netcon_tcp_sack_outgoing(uint8_t *frame, size_t length, size_t capacity);
-/* Core held: whether `netcon_tcp_sack_outgoing` may want room to grow this frame. */
+/* Core held, for each frame lwIP sends (the one parse of a frame that goes out as it is): whether
+   netcon_tcp_rewrite_outgoing_syn or netcon_tcp_sack_outgoing may want room to grow it (a SYN, or a pure
+   ACK of a SACK connection with something to report). */
 int netcon_tcp_sack_may_grow(const uint8_t *frame, size_t length);
 /* Core held, for each frame received, before lwIP: notes SACK blocks, duplicates and out-of-order data.
    Returns 1 (filling `key`) when the connection should act once lwIP has processed the frame. */
