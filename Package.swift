@@ -46,6 +46,7 @@ let package = Package(
                 "NetconRPC",
                 "CNetconRPC",
                 "CNetconSys",
+                "CNetconIntercept",
                 "PreloadImage",
                 "UnderlayFaults",
                 .product(name: "Logging", package: "swift-log"),
@@ -87,6 +88,13 @@ let package = Package(
             linkerSettings: [.linkedLibrary("lwip")]
         ),
         .target(name: "CNetconSys"),
+        // The socket rules of both interception paths (top level; the preload library compiles them too) and the
+        // seccomp supervisor that answers a filtered program's socket calls with them (seccomp/).
+        .target(
+            name: "CNetconIntercept",
+            dependencies: ["CNetconRPC"],
+            cSettings: [.define("_GNU_SOURCE"), .headerSearchPath(".")]
+        ),
         // The LD_PRELOAD library (Sources/NetconPreload, C) compiled by the plugin and embedded as generated Swift.
         .target(
             name: "PreloadImage",

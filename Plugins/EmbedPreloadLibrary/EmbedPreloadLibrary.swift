@@ -1,19 +1,27 @@
 import Foundation
 import PackagePlugin
 
-/// Compiles the intercept library (Sources/NetconPreload, C) with the system C compiler and embeds the result
+/// Compiles the intercept library (the hooks of Sources/NetconPreload and the socket rules they share with the
+/// seccomp supervisor, the top level of Sources/CNetconIntercept) with the system C compiler and embeds the result
 /// in the target it is applied to (PreloadImage) as generated Swift, so a plain `swift build` produces a
 /// `netcon` binary that carries its own LD_PRELOAD library.
 @main
 struct EmbedPreloadLibrary: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let root = context.package.directoryURL
-        let sourceDirectory = root.appending(path: "Sources/NetconPreload")
+        let hookDirectory = root.appending(path: "Sources/NetconPreload")
+        let rulesDirectory = root.appending(path: "Sources/CNetconIntercept")
         let includeDirectory = root.appending(path: "Sources/CNetconRPC/include")
-        let names = try FileManager.default.contentsOfDirectory(atPath: sourceDirectory.path).sorted()
-        let sources = names.filter { $0.hasSuffix(".c") }.map { sourceDirectory.appending(path: $0) }
-        let headers = names.filter { $0.hasSuffix(".h") }.map { sourceDirectory.appending(path: $0) }
-        guard !sources.isEmpty else { throw PluginError("no C sources in \(sourceDirectory.path)") }
+        var sources: [URL] = []
+        var headers: [URL] = []
+        for directory in [hookDirectory, rulesDirectory] {
+            // Not recursive: the supervisor's own files (CNetconIntercept/seccomp) are not the library's.
+            let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+            sources += names.filter { $0.hasSuffix(".c") }.map { directory.appending(path: $0) }
+            headers += names.filter { $0.hasSuffix(".h") }.map { directory.appending(path: $0) }
+        }
+        guard !sources.isEmpty else { throw PluginError("no C sources in \(hookDirectory.path)") }
+        let includes = [hookDirectory, rulesDirectory, includeDirectory].map(\.path).joined(separator: ":")
 
         let output = context.pluginWorkDirectoryURL.appending(path: "PreloadImageData.swift")
         let library = context.pluginWorkDirectoryURL.appending(path: "libnetcon-preload.so")
@@ -22,7 +30,7 @@ struct EmbedPreloadLibrary: BuildToolPlugin {
             .buildCommand(
                 displayName: "Compiling and embedding the netcon preload library",
                 executable: try context.tool(named: "PreloadEmbedder").url,
-                arguments: [compiler, includeDirectory.path, library.path, output.path] + sources.map(\.path),
+                arguments: [compiler, includes, library.path, output.path] + sources.map(\.path),
                 inputFiles: sources + headers + [includeDirectory.appending(path: "netcon_rpc.h")],
                 outputFiles: [output]
             )

@@ -1,5 +1,6 @@
 // The build tool behind the EmbedPreloadLibrary plugin:
-//   PreloadEmbedder CC INCLUDE_DIR LIBRARY_PATH OUTPUT_SWIFT SOURCE.c...
+//   PreloadEmbedder CC INCLUDE_DIRS LIBRARY_PATH OUTPUT_SWIFT SOURCE.c...
+// (INCLUDE_DIRS separated by colons)
 // compiles the sources into LIBRARY_PATH and writes OUTPUT_SWIFT with the library's bytes (base64, a string
 // literal the compiler reads in no time, unlike an array literal of 50 000 integers) and their SHA-256.
 //
@@ -15,16 +16,17 @@ func fail(_ message: String) -> Never {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count >= 6 else { fail("usage: PreloadEmbedder CC INCLUDE_DIR LIBRARY OUTPUT SOURCE.c...") }
-let (compiler, includeDirectory, libraryPath, outputPath) = (arguments[1], arguments[2], arguments[3], arguments[4])
+guard arguments.count >= 6 else { fail("usage: PreloadEmbedder CC INCLUDE_DIRS LIBRARY OUTPUT SOURCE.c...") }
+let (compiler, includeDirectories, libraryPath, outputPath) = (arguments[1], arguments[2], arguments[3], arguments[4])
 let sources = Array(arguments[5...])
 
-// Hidden visibility: only the hooks (marked in hooks.h) are exported. -g0 and no timestamps keep the bytes, and
+// NETCON_PRELOAD selects the shared rules' preload side (real.h). Hidden visibility: only the hooks (marked in
+// hooks.h) are exported. -g0 and no timestamps keep the bytes, and
 // so the content-addressed file name, the same from one build to the next.
 let compilerArguments = [
-    compiler, "-D_GNU_SOURCE", "-std=gnu11", "-shared", "-fPIC", "-O2", "-g0", "-Wall", "-Wextra", "-Werror",
-    "-fvisibility=hidden", "-I", includeDirectory,
-] + sources + ["-o", libraryPath, "-ldl", "-lpthread"]
+    compiler, "-D_GNU_SOURCE", "-DNETCON_PRELOAD", "-std=gnu11", "-shared", "-fPIC", "-O2", "-g0", "-Wall", "-Wextra",
+    "-Werror", "-fvisibility=hidden",
+] + includeDirectories.split(separator: ":").flatMap { ["-I", String($0)] } + sources + ["-o", libraryPath, "-ldl", "-lpthread"]
 
 func run(_ argv: [String]) -> Int32 {
     var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]

@@ -1,53 +1,20 @@
-/* getsockname and getpeername: virtual sockets answer from the table (kernel AF_UNIX names would be wrong). */
+/* getsockname and getpeername: the shared rules of socket_calls.h with the program's errno convention around them. */
 #include <errno.h>
 #include <sys/socket.h>
 
-#include "address.h"
+#include "hooks.h"
 #include "real.h"
 #include "result.h"
-#include "sockets.h"
-
-static long netcon_copy_name(const netcon_rpc_address *name, int domain, struct sockaddr *address,
-                             socklen_t *length) {
-    if (length == NULL) return -EFAULT;
-    struct sockaddr_storage storage;
-    socklen_t full = netcon_address_to_sockaddr(name, domain, &storage);
-    netcon_sockaddr_copy_out(&storage, full, address, length);
-    return 0;
-}
-
-static long netcon_getsockname(int fd, struct sockaddr *address, socklen_t *length) {
-    struct netcon_socket entry;
-    enum netcon_fd_class class = netcon_socket_find(fd, &entry);
-    if (class == NETCON_FD_VIRTUAL || (class == NETCON_FD_KERNEL && entry.pending_bind))
-        return netcon_copy_name(&entry.local, entry.domain, address, length);
-    return netcon_result(NETCON_REAL(getsockname)(fd, address, length));
-}
-
-static long netcon_getpeername(int fd, struct sockaddr *address, socklen_t *length) {
-    struct netcon_socket entry;
-    if (netcon_socket_find(fd, &entry) != NETCON_FD_VIRTUAL)
-        return netcon_result(NETCON_REAL(getpeername)(fd, address, length));
-    if (entry.kind == NETCON_RPC_KIND_TCP_CONNECTION && entry.connecting) {
-        /* Like the kernel, no peer until the handshake is done: the program asking means it is ready to wait. */
-        int described = netcon_socket_describe(&entry);
-        if (described < 0) return -ENOTCONN;
-    }
-    bool has_peer = entry.kind == NETCON_RPC_KIND_TCP_CONNECTION ? entry.connected
-                    : entry.kind == NETCON_RPC_KIND_UDP          ? entry.connected
-                                                                 : false;
-    if (!has_peer) return -ENOTCONN;
-    return netcon_copy_name(&entry.remote, entry.domain, address, length);
-}
+#include "socket_calls.h"
 
 NETCON_EXPORT int getsockname(int fd, __SOCKADDR_ARG address, socklen_t *length) {
     int saved_errno = errno;
     netcon_init();
-    return (int)netcon_finish(netcon_getsockname(fd, address.__sockaddr__, length), saved_errno);
+    return (int)netcon_finish(netcon_call_getsockname(fd, address.__sockaddr__, length), saved_errno);
 }
 
 NETCON_EXPORT int getpeername(int fd, __SOCKADDR_ARG address, socklen_t *length) {
     int saved_errno = errno;
     netcon_init();
-    return (int)netcon_finish(netcon_getpeername(fd, address.__sockaddr__, length), saved_errno);
+    return (int)netcon_finish(netcon_call_getpeername(fd, address.__sockaddr__, length), saved_errno);
 }

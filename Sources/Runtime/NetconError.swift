@@ -21,6 +21,8 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
     case networkNotReady(String)
     case programNotFound(String)
     case programNotExecutable(String, reason: String)
+    /// The seccomp interception path cannot be set up here (kernel, container policy) where it was required.
+    case interceptionUnavailable(String)
 
     public var exitStatus: Int32 {
         switch self {
@@ -32,6 +34,7 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
         case .networkNotReady: 62
         case .programNotFound: 127  // as a shell reports it
         case .programNotExecutable: 126
+        case .interceptionUnavailable: 69  // EX_UNAVAILABLE
         case .defaultPlanetForbidden: 78  // EX_CONFIG
         case .homeUnusable, .noIdentity: 66  // EX_NOINPUT
         case .portUnavailable: 71  // EX_OSERR
@@ -65,6 +68,7 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
         case let .networkNotReady(why): why
         case let .programNotFound(program): "\(program): command not found"
         case let .programNotExecutable(program, reason): "cannot run \(program): \(reason)"
+        case let .interceptionUnavailable(why): why
         }
     }
 }

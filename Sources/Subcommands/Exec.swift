@@ -33,6 +33,9 @@ struct Exec: ParsableCommand {
     @Flag(name: .long, help: "Wildcard TCP listeners also accept connections from the host's network.")
     var listenHost = false
 
+    @Option(name: .long, help: ArgumentHelp("How the program's sockets are intercepted: auto, preload or seccomp.", valueName: "path"))
+    var intercept: Interception = .auto
+
     @Option(name: .long, help: "Seconds to wait for the networks to be ready.")
     var timeout = 60
 
@@ -60,7 +63,7 @@ struct Exec: ParsableCommand {
         let session = ExecSession(
             options: .init(home: homeOptions.resolved, networks: network, join: join, isolate: isolate, listenHost: listenHost,
                            timeoutSeconds: timeout, port: port, allowDefaultPlanet: getenv(PlanetStore.forbidDefaultVariable) == nil,
-                           command: command),
+                           interception: intercept, command: command),
             logger: Logger(label: "netcon"),
             progress: { line in
                 var text = line + "\n"
@@ -71,3 +74,5 @@ struct Exec: ParsableCommand {
         throw CommandExit(status: status)
     }
 }
+
+extension Interception: ExpressibleByArgument {}

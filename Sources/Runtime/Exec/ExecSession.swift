@@ -1,11 +1,14 @@
+import CNetconIntercept
 import CNetconRPC
 import ControlPlane
 import Glibc
 import Logging
+import SystemPackage
 import ZeroTier
 
-/// `netcon exec`: finds (or embeds) the node, waits for its networks, then runs the program with the
-/// intercept library, so the program's sockets on those networks are served by the node's stacks.
+/// `netcon exec`: finds (or embeds) the node, waits for its networks, then runs the program under netcon's
+/// interception (the seccomp filter and its supervisor, or the preload library), so the program's sockets on
+/// those networks are served by the node's stacks.
 public struct ExecSession {
     public struct Options: Sendable {
         public var home: NodeHome
@@ -18,10 +21,11 @@ public struct ExecSession {
         /// UDP port of a node started inside this process (0: any free port).
         public var port: UInt16
         public var allowDefaultPlanet: Bool
+        public var interception: Interception
         public var command: [String]
 
         public init(home: NodeHome, networks: [NetworkID], join: [NetworkID], isolate: Bool, listenHost: Bool, timeoutSeconds: Int,
-                    port: UInt16, allowDefaultPlanet: Bool, command: [String]) {
+                    port: UInt16, allowDefaultPlanet: Bool, interception: Interception = .auto, command: [String]) {
             self.home = home
             self.networks = networks
             self.join = join
@@ -30,6 +34,7 @@ public struct ExecSession {
             self.timeoutSeconds = timeoutSeconds
             self.port = port
             self.allowDefaultPlanet = allowDefaultPlanet
+            self.interception = interception
             self.command = command
         }
     }
@@ -49,7 +54,10 @@ public struct ExecSession {
     public func run() throws(NetconError) -> Int32 {
         // First, before any thread exists: the program's signals are ours to pass on.
         let supervisor = try ProgramSupervisor()
-        let library = try PreloadLibrary.install()
+        let program = try ProgramImage.find(options.command[0], searchPath: getenv("PATH").map { String(cString: $0) })
+        let plan = try InterceptionPlan.decide(options.interception, isolate: options.isolate, program: program,
+                                               filterError: options.interception == .preload ? nil : Self.filterUnavailability())
+        let library = plan.preload ? try PreloadLibrary.install() : nil
         let control = NodeControl(home: options.home)
 
         var embedded: EmbeddedNode?
@@ -65,7 +73,24 @@ public struct ExecSession {
 
         let networks = try readyNetworks(control)
         progress("netcon: " + networks.map { "\($0.id) \($0.assignedAddresses.joined(separator: " "))" }.joined(separator: "; "))
-        return try supervisor.run(options.command, environment: environment(library: library.path))
+        if plan.filter {
+            var settings = netcon_intercept_settings()
+            settings.isolate = options.isolate
+            settings.listen_host = options.listenHost
+            settings.debug = getenv("NETCON_DEBUG").map { String(cString: $0) == "1" } ?? false
+            options.home.rpcSocket.withCString { path in
+                settings.rpc_socket = path
+                netcon_intercept_configure(&settings)  // copies the path
+            }
+        }
+        return try supervisor.run(program, options.command, environment: environment(library: library?.path), filtered: plan.filter)
+    }
+
+    /// Why the seccomp filter cannot be installed here, or nil when it can.
+    private static func filterUnavailability() -> String? {
+        let error = netcon_intercept_probe()
+        guard error != 0 else { return nil }
+        return "this kernel or sandbox refuses a seccomp filter with user notification (\(Errno(rawValue: error)))"
     }
 
     private func waitForEmbeddedNode(_ node: EmbeddedNode, control: NodeControl) throws(NetconError) {
@@ -101,8 +126,9 @@ public struct ExecSession {
         return ready
     }
 
-    /// The program's environment: the library preloaded (before any the user had), and where the node is.
-    private func environment(library: String) -> [String: String] {
+    /// The program's environment: the library preloaded (before any the user had) when it is used, and where the
+    /// node is.
+    private func environment(library: String?) -> [String: String] {
         var environment: [String: String] = [:]
         var cursor = environ
         while let entry = cursor.pointee {
@@ -112,8 +138,10 @@ public struct ExecSession {
             }
             cursor += 1
         }
-        let inherited = environment["LD_PRELOAD", default: ""]
-        environment["LD_PRELOAD"] = inherited.isEmpty ? library : library + ":" + inherited
+        if let library {
+            let inherited = environment["LD_PRELOAD", default: ""]
+            environment["LD_PRELOAD"] = inherited.isEmpty ? library : library + ":" + inherited
+        }
         environment[NETCON_RPC_SOCKET_ENV] = options.home.rpcSocket
         environment[NETCON_RPC_ISOLATE_ENV] = options.isolate ? "1" : nil
         environment[NETCON_RPC_LISTEN_HOST_ENV] = options.listenHost ? "1" : nil

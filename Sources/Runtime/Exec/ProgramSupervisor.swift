@@ -1,3 +1,4 @@
+import CNetconIntercept
 import Glibc
 import SystemPackage
 
@@ -25,10 +26,10 @@ public final class ProgramSupervisor {
         }
     }
 
-    /// Starts `command` (looked up in PATH) with `environment` and waits for it. Returns its exit status,
-    /// or 128 + N when signal N ended it.
-    public func run(_ command: [String], environment: [String: String]) throws(NetconError) -> Int32 {
-        let child = try spawn(command, environment: environment)
+    /// Starts `program` with `command`'s arguments and `environment` and waits for it: under the seccomp filter
+    /// (served by the supervisor thread) when `filtered`. Returns its exit status, or 128 + N when signal N ended it.
+    func run(_ program: ProgramImage, _ command: [String], environment: [String: String], filtered: Bool) throws(NetconError) -> Int32 {
+        let child = filtered ? try spawnFiltered(program, command, environment: environment) : try spawn(command, environment: environment)
         var killDeadline: Int64?
         while true {
             if let status = reap(child) { return status }
@@ -76,6 +77,27 @@ public final class ProgramSupervisor {
         case 0: return child
         case ENOENT: throw .programNotFound(program)
         default: throw .programNotExecutable(program, reason: Errno(rawValue: result).description)
+        }
+    }
+
+    private func spawnFiltered(_ program: ProgramImage, _ command: [String], environment: [String: String]) throws(NetconError) -> pid_t {
+        let arguments = command.map { strdup($0) } + [nil]
+        let variables = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in arguments { free(pointer) }
+            for pointer in variables { free(pointer) }
+        }
+        let defaults = Self.forwardedSignals + [SIGCHLD, SIGPIPE]
+        var child: pid_t = 0
+        var stage = NETCON_SPAWN_START
+        let result = netcon_spawn_supervised(program.path, arguments, variables, defaults, CInt(defaults.count), &child, &stage)
+        guard result != 0 else { return child }
+        let reason = Errno(rawValue: result).description
+        switch stage {
+        case NETCON_SPAWN_FILTER: throw .interceptionUnavailable("the kernel refused netcon's seccomp filter: \(reason)")
+        case NETCON_SPAWN_EXEC where result == ENOENT: throw .programNotFound(command[0])
+        case NETCON_SPAWN_EXEC: throw .programNotExecutable(program.path, reason: reason)
+        default: throw .io(path: "fork", errno: Errno(rawValue: result))
         }
     }
 

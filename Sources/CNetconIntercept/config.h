@@ -12,6 +12,9 @@ struct netcon_config {
     bool isolate;
     bool listen_host;
     bool debug;
+    /* An unnamed AF_UNIX socket made by another process is asked about with DESCRIBE: the preload library
+       recognises virtual sockets it inherited that way. The supervisor serves only the sockets it made. */
+    bool discovers_inherited;
     const char *library_path; /* this library's own file, for LD_PRELOAD in children; NULL if unknown */
     const char *inherited[NETCON_CONFIG_MAX_INHERITED]; /* "NETCON_…=value" */
     size_t inherited_count;
@@ -19,7 +22,7 @@ struct netcon_config {
 
 extern struct netcon_config netcon_config;
 
-/* Called once by netcon_init(). */
+/* The preload library's: called once by netcon_init(). */
 void netcon_config_load(void);
 
 #endif

@@ -20,6 +20,11 @@ enum netcon_fd_class netcon_socket_find(int fd, struct netcon_socket *entry);
 bool netcon_socket_is_candidate(const struct netcon_socket *entry);
 
 void netcon_socket_remember(const struct netcon_socket *entry);
+
+/* The inodes of every socket the served processes still hold, unsorted, in a malloc'd array (*count entries);
+   NULL when they cannot all be listed. The preload library lists its own process (live_sockets.c); the
+   supervisor the processes it serves. */
+uint64_t *netcon_live_socket_inodes(size_t *count);
 void netcon_socket_forget(uint64_t inode);
 
 /* Puts the node's descriptor `received` in place of the program's `fd` (dup3), keeping fd's FD_CLOEXEC and

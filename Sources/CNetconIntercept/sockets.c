@@ -20,8 +20,9 @@
 
 static struct netcon_socket_table netcon_sockets = NETCON_SOCKET_TABLE_INITIALIZER;
 
-/* Nothing tells the library when a socket is closed (close is not hooked), so entries of closed sockets are
-   swept out by listing the process's descriptors whenever the table has doubled since the last sweep. */
+/* Nothing tells the rules when a socket is closed (close is not intercepted), so entries of closed sockets are
+   swept out by listing the sockets still open (netcon_live_socket_inodes) whenever the table has doubled since
+   the last sweep. */
 #define NETCON_SWEEP_MINIMUM 256
 static size_t netcon_sweep_at = NETCON_SWEEP_MINIMUM;
 
@@ -32,31 +33,9 @@ static int netcon_compare_inodes(const void *a, const void *b) {
 
 static void netcon_sweep(void) {
     uint64_t scanned_at = netcon_table_generation(&netcon_sockets);
-    DIR *directory = opendir("/proc/self/fd");
-    if (directory == NULL) return;
-    size_t count = 0, capacity = 256;
-    uint64_t *live = malloc(capacity * sizeof *live);
-    struct dirent *item;
-    while (live != NULL && (item = readdir(directory)) != NULL) {
-        char target[64];
-        ssize_t length = readlinkat(dirfd(directory), item->d_name, target, sizeof target - 1);
-        if (length <= 0) continue;
-        target[length] = '\0';
-        unsigned long long inode;
-        if (sscanf(target, "socket:[%llu]", &inode) != 1) continue;
-        if (count == capacity) {
-            uint64_t *larger = realloc(live, 2 * capacity * sizeof *live);
-            if (larger == NULL) break;
-            live = larger;
-            capacity *= 2;
-        }
-        live[count++] = inode;
-    }
-    closedir(directory);
-    if (live == NULL || item != NULL) { /* incomplete list: better keep everything */
-        free(live);
-        return;
-    }
+    size_t count = 0;
+    uint64_t *live = netcon_live_socket_inodes(&count);
+    if (live == NULL) return; /* incomplete list: better keep everything */
     qsort(live, count, sizeof *live, netcon_compare_inodes);
     netcon_table_retain(&netcon_sockets, live, count, scanned_at);
     free(live);
@@ -115,7 +94,8 @@ static enum netcon_fd_class netcon_classify(int fd, struct netcon_socket *entry)
     if (domain == AF_INET || domain == AF_INET6) {
         entry->type = (uint16_t)netcon_int_option(fd, SOL_SOCKET, SO_TYPE);
         entry->protocol = (uint16_t)netcon_int_option(fd, SOL_SOCKET, SO_PROTOCOL);
-    } else if (domain == AF_UNIX && netcon_config.rpc_socket != NULL && netcon_maybe_virtual_unix(fd)) {
+    } else if (domain == AF_UNIX && netcon_config.discovers_inherited && netcon_config.rpc_socket != NULL &&
+               netcon_maybe_virtual_unix(fd)) {
         netcon_rpc_request request = netcon_rpc_request_for(NETCON_RPC_OP_DESCRIBE);
         request.inode = entry->inode;
         netcon_rpc_reply reply;

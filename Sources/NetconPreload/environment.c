@@ -6,8 +6,6 @@
 
 #include "netcon_rpc.h"
 
-struct netcon_config netcon_config;
-
 static bool netcon_flag(const char *name) {
     const char *value = getenv(name);
     return value != NULL && strcmp(value, "1") == 0;
@@ -31,6 +29,7 @@ void netcon_config_load(void) {
     netcon_config.isolate = netcon_flag(NETCON_RPC_ISOLATE_ENV);
     netcon_config.listen_host = netcon_flag(NETCON_RPC_LISTEN_HOST_ENV);
     netcon_config.debug = netcon_flag("NETCON_DEBUG");
+    netcon_config.discovers_inherited = true;
     netcon_keep(NETCON_RPC_SOCKET_ENV);
     netcon_keep(NETCON_RPC_ISOLATE_ENV);
     netcon_keep(NETCON_RPC_LISTEN_HOST_ENV);

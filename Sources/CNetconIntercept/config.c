@@ -1,0 +1,3 @@
+#include "config.h"
+
+struct netcon_config netcon_config;
