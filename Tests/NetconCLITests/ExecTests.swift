@@ -42,14 +42,22 @@ import Testing
         #expect(missing.status == 127)
         #expect(missing.stderr.contains("no-such-program-netcon-test: command not found"))
 
-        // The library goes first in LD_PRELOAD, the user's stays; the program learns where the node is.
-        let environment = try exec(["--isolate"], ["sh", "-c", "echo \"$LD_PRELOAD\"; echo \"$NETCON_RPC_SOCKET\"; echo \"$NETCON_ISOLATE\""],
-                                   environment: ["LD_PRELOAD": "libnetcon-test-absent.so"])
+        // The seccomp path (auto) adds no library: the user's LD_PRELOAD stays as it was; the program learns where the
+        // node is.
+        let printEnvironment = ["sh", "-c", "echo \"$LD_PRELOAD\"; echo \"$NETCON_RPC_SOCKET\"; echo \"$NETCON_ISOLATE\""]
+        let environment = try exec(["--isolate"], printEnvironment, environment: ["LD_PRELOAD": "libnetcon-test-absent.so"])
         let lines = environment.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 3)
-        #expect(lines.first?.contains("libnetcon-preload-") == true && lines.first?.hasSuffix(":libnetcon-test-absent.so") == true)
-        #expect(lines.dropFirst().first == m1 + "/rpc.sock")
-        #expect(lines.last == "1")
+        #expect(lines == ["libnetcon-test-absent.so", m1 + "/rpc.sock", "1"], "\(environment.stderr)")
+        // The preload path puts the library first in LD_PRELOAD, the user's after it.
+        let preloaded = try exec(["--intercept", "preload"], printEnvironment, environment: ["LD_PRELOAD": "libnetcon-test-absent.so"])
+        let preloadLines = preloaded.stdout.split(separator: "\n").map(String.init)
+        #expect(preloadLines.count == 2)
+        #expect(preloadLines.first?.contains("libnetcon-preload-") == true && preloadLines.first?.hasSuffix(":libnetcon-test-absent.so") == true)
+        #expect(preloadLines.last == m1 + "/rpc.sock")
+        // The preload library alone cannot hold --isolate for every program: refused, not weakened.
+        let weak = try exec(["--intercept", "preload", "--isolate"], ["true"])
+        #expect(weak.status == 64)
+        #expect(weak.stderr.contains("--isolate needs --intercept seccomp or auto"))
 
         // A host destination falls through to the kernel's stack; --isolate refuses it.
         let host = try HostListener(reply: "host says hi")

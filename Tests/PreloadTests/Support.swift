@@ -5,7 +5,8 @@ import Foundation
 enum PreloadTestSupport {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    static let librarySources = packageRoot + "/Sources/NetconPreload"
+    /// The socket rules both interception paths share (the preload library compiles them with its hooks).
+    static let librarySources = packageRoot + "/Sources/CNetconIntercept"
     static let rpcInclude = packageRoot + "/Sources/CNetconRPC/include"
     static let programs = packageRoot + "/Tests/PreloadTests/Programs"
 

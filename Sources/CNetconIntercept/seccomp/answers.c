@@ -418,19 +418,21 @@ void netcon_answer(struct netcon_notice *notice) {
         netcon_drop_copy(notice);
         return;
     }
-    if (netcon_passed_to_kernel) {
-        netcon_drop_copy(notice);
-        netcon_notice_continue(notice);
-        return;
-    }
+    /* Replaced by the rules (adopted, or silenced before the call was passed on): the program gets the new one. */
     struct stat status;
     if (fstat(notice->fd, &status) == 0 && status.st_ino != notice->inode) {
         int installed = netcon_notice_install(notice, notice->fd, netcon_notice_close_on_exec(notice));
         if (installed < 0) {
             netcon_debug("seccomp: installing fd %d in thread %d failed: %s", notice->fd_number,
                          (int)notice->request.pid, strerror(-installed));
+            netcon_passed_to_kernel = false;
             if (result >= 0 || result == -EINPROGRESS) result = installed;
         }
+    }
+    if (netcon_passed_to_kernel) {
+        netcon_drop_copy(notice);
+        netcon_notice_continue(notice);
+        return;
     }
     netcon_drop_copy(notice);
     netcon_notice_answer(notice, result);
