@@ -4,7 +4,7 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PACKAGES    := liblwip-dev libsodium-dev zlib1g-dev liblz4-dev pkg-config
 # The real programs the demo and the exec compatibility suite run, as command:package.
 PROGRAMS    := python3:python3 curl:curl wget:wget nginx:nginx-light redis-server:redis-server redis-cli:redis-tools \
-               sshd:openssh-server ssh:openssh-client socat:socat ncat:ncat node:nodejs
+               sshd:openssh-server ssh:openssh-client socat:socat ncat:ncat node:nodejs busybox:busybox-static go:golang-go
 # Fixed so regenerating the man page is deterministic; bump it with the version.
 MAN_DATE    := 2026-11-29
 RELEASE_BIN := .build/release/netcon
@@ -61,7 +61,8 @@ release: deps
 test: deps program-deps
 	$(SWIFT) build --build-tests
 	NETCON_FORBID_DEFAULT_PLANET=1 .build/debug/netcon selftest
-	./scripts/compat.sh .build/debug/netcon
+	./scripts/compat.sh .build/debug/netcon auto
+	./scripts/compat.sh .build/debug/netcon preload
 	NETCON_FORBID_DEFAULT_PLANET=1 $(SWIFT) test --skip-build --disable-xctest --skip NetStackTests
 	# lwIP is one stack per process (one routing table for all its interfaces): its tests run one at a time.
 	$(SWIFT) test --skip-build --disable-xctest --filter NetStackTests --no-parallel

@@ -2,9 +2,12 @@
 # Compatibility suite: real programs from Debian under `netcon exec`, a server on one node and its client on
 # another, over a private world on 127.0.0.1. Each check compares payload bytes, not just exit codes.
 # Prints a table of OK/FAIL per program; exits 1 if any failed.
-# Usage: scripts/compat.sh NETCON_BINARY
+# Usage: scripts/compat.sh NETCON_BINARY [INTERCEPT]
+#   INTERCEPT: auto (default; the seccomp path) or preload. Only the seccomp path serves static and Go programs,
+#   and only it is asked to: their section runs for auto and seccomp.
 set -uo pipefail
 netcon=$(realpath "$1")
+intercept=${2:-auto}
 base=$(mktemp -d "${TMPDIR:-/tmp}/netcon-compat-XXXXXX")
 chmod 755 "$base"
 export PATH="$PATH:/usr/sbin:/sbin"   # nginx and sshd
@@ -20,15 +23,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-server() { "$netcon" exec --home "$base/server" "$@"; }
-client() { timeout 60 "$netcon" exec --home "$base/client" "$@"; }
+server() { "$netcon" exec --home "$base/server" --intercept "$intercept" "$@"; }
+client() { timeout 60 "$netcon" exec --home "$base/client" --intercept "$intercept" "$@"; }
 record() {  # NAME EXPECTED ACTUAL [DETAIL]
   if [ "$2" = "$3" ]; then results+=("OK    $1"); else results+=("FAIL  $1 ${4:-}"); failed=1
     printf 'FAIL %s\n  expected: %q\n  actual:   %q\n' "$1" "$2" "$3" >&2; fi
 }
 start_server() {  # NAME PROGRAM ARGS... (in the background, under netcon exec on the server node)
   local name=$1; shift
-  "$netcon" exec --home "$base/server" -- "$@" >"$base/$name.log" 2>&1 &   # not through a function: $! must be netcon
+  "$netcon" exec --home "$base/server" --intercept "$intercept" -- "$@" >"$base/$name.log" 2>&1 &   # not through a function: $! must be netcon
   pids+=($!)
 }
 stop_server() { local pid=${pids[-1]}; kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; unset 'pids[-1]'; }
@@ -51,7 +54,7 @@ record "python3 http.server + curl (IPv6)" "hello from the virtual network" "$(c
 stop_server
 
 # --listen-host: the same wildcard listener also serves the host's network
-"$netcon" exec --home "$base/server" --listen-host -- python3 -m http.server 8001 --directory "$base/www" >"$base/listen-host.log" 2>&1 &
+"$netcon" exec --home "$base/server" --intercept "$intercept" --listen-host -- python3 -m http.server 8001 --directory "$base/www" >"$base/listen-host.log" 2>&1 &
 pids+=($!)
 wait_for "curl -sf --max-time 2 http://127.0.0.1:8001/index.html" 150
 record "--listen-host: host curl to 127.0.0.1" "hello from the virtual network" "$(curl -s --max-time 5 http://127.0.0.1:8001/index.html)"
@@ -134,7 +137,9 @@ CONF
   stop_server
 fi
 
+[ "$intercept" != preload ] && source "$(dirname "$0")/compat-static.sh"
+
 echo
-echo "netcon exec compatibility (server and client on two nodes, private world on 127.0.0.1)"
+echo "netcon exec compatibility, --intercept $intercept (server and client on two nodes, private world on 127.0.0.1)"
 printf '%s\n' "${results[@]}"
 exit $failed

@@ -1,0 +1,91 @@
+# Sourced by compat.sh for the seccomp path: programs the dynamic loader never sees (static busybox, Go with
+# and without cgo), and --isolate for them. Every server and client here runs in a network namespace of its own
+# with no interface up (unshare -n): a socket netcon failed to serve fails there instead of reaching the host's
+# network. Their virtual sockets still reach the nodes, through the nodes' AF_UNIX sockets.
+
+static_server() {  # NAME PROGRAM ARGS...
+  local name=$1; shift
+  unshare -n "$netcon" exec --home "$base/server" --intercept "$intercept" -- "$@" >"$base/$name.log" 2>&1 &
+  pids+=($!)
+}
+static_client() { timeout 60 unshare -n "$netcon" exec --home "$base/client" --intercept "$intercept" "$@"; }
+
+client_status=$("$netcon" status --home "$base/client" --json)
+client_ip4=$(python3 -c 'import json,sys; print(next(a.split("/")[0] for n in json.load(sys.stdin)["networks"] for a in n["assignedAddresses"] if "." in a))' <<<"$client_status")
+client_ip6=$(python3 -c 'import json,sys; print(next(a.split("/")[0] for n in json.load(sys.stdin)["networks"] for a in n["assignedAddresses"] if ":" in a))' <<<"$client_status")
+head -c 1048576 /dev/urandom > "$base/www/blob"
+blob_sum=$(sha256sum < "$base/www/blob" | cut -d' ' -f1)
+
+if ! unshare -n true 2>/dev/null; then
+  record "unshare -n (a namespace for uninterceptable programs)" "works" "unavailable"
+else
+  busybox=$(command -v busybox)
+  record "busybox is static (busybox-static)" "not a dynamic executable" "$(ldd "$busybox" 2>&1 | grep -o 'not a dynamic executable')"
+
+  # static busybox: httpd + wget (1 MiB), nc both ways
+  static_server busybox-httpd busybox httpd -f -p 8180 -h "$base/www"
+  wait_for "static_client -- busybox wget -q -O /dev/null http://$ip4:8180/index.html" 100
+  record "busybox-static httpd + wget (1 MiB, sha256)" "$blob_sum" "$(static_client -- busybox wget -q -O- "http://$ip4:8180/blob" 2>/dev/null | sha256sum | cut -d' ' -f1)"
+  record "busybox-static wget (IPv6)" "hello from the virtual network" "$(static_client -- busybox wget -q -O- "http://[$ip6]:8180/index.html" 2>/dev/null)"
+  stop_server
+  static_server busybox-nc-out sh -c "echo 'from the server side' | busybox nc -l -p 8181"
+  sleep 1
+  record "busybox-static nc: server to client" "from the server side" "$(static_client -- busybox nc -w 5 "$ip4" 8181 </dev/null 2>/dev/null)"
+  stop_server
+  static_server busybox-nc-in sh -c "busybox nc -l -p 8182 > '$base/nc-received'"
+  sleep 1
+  echo "from the client side" | static_client -- busybox nc -w 2 "$ip4" 8182 >/dev/null 2>&1
+  sleep 0.5
+  record "busybox-static nc: client to server" "from the client side" "$(cat "$base/nc-received" 2>/dev/null)"
+  stop_server
+
+  # Go: the same few lines built without cgo (static) and with it (dynamic, but the net package still makes its
+  # own system calls)
+  go_ok=1
+  for variant in static cgo; do
+    cgo=0; [ $variant = cgo ] && cgo=1
+    GOCACHE="$base/go/cache" GOPATH="$base/go/path" GO111MODULE=off CGO_ENABLED=$cgo \
+      go build -o "$base/goprobe-$variant" "$(dirname "$0")/../Tests/Programs/goprobe/main.go" >"$base/go-build-$variant.log" 2>&1 ||
+      { record "go build ($variant)" "built" "failed: $(tail -1 "$base/go-build-$variant.log")"; go_ok=0; }
+  done
+  if [ $go_ok = 1 ]; then
+    for variant in static cgo; do
+      static_server "go-http-$variant" "$base/goprobe-$variant" serve :8190 "$base/www/blob"
+      wait_for "static_client -- '$base/goprobe-$variant' get http://$ip4:8190/peer" 100
+      record "Go ($variant) HTTP server + client (1 MiB, sha256)" "$blob_sum" "$(static_client -- "$base/goprobe-$variant" get "http://$ip4:8190/" 2>/dev/null)"
+      record "Go ($variant) server sees the client's virtual address" "$client_ip4" "$(static_client -- "$base/goprobe-$variant" get "http://$ip4:8190/peer" 2>/dev/null)"
+      record "Go ($variant) over IPv6" "$client_ip6" "$(static_client -- "$base/goprobe-$variant" get "http://[$ip6]:8190/peer" 2>/dev/null)"
+      stop_server
+      static_server "go-udp-$variant" "$base/goprobe-$variant" udp-echo :8191
+      sleep 1
+      record "Go ($variant) UDP echo" "go datagram" "$(static_client -- "$base/goprobe-$variant" udp-ask "$ip4:8191" "go datagram" 2>/dev/null)"
+      record "Go ($variant) UDP echo (IPv6)" "go datagram 6" "$(static_client -- "$base/goprobe-$variant" udp-ask "[$ip6]:8191" "go datagram 6" 2>/dev/null)"
+      stop_server
+    done
+  fi
+fi
+
+# --isolate holds for a static program as for a dynamic one: a listener on the host's 127.0.0.1 (this namespace,
+# where the programs run too) is unreachable with it, and reached without it (so the refusal is the isolation's).
+host_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 - "$host_port" "$base/host-accepted" <<'PY' &
+import socket, sys, time
+listener = socket.socket(); listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+listener.bind(("127.0.0.1", int(sys.argv[1]))); listener.listen(8); listener.settimeout(1)
+deadline = time.time() + 60
+while time.time() < deadline:
+    try: connection, _ = listener.accept()
+    except socket.timeout: continue
+    with open(sys.argv[2], "a") as log: log.write("accepted\n")
+    connection.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 9\r\n\r\nhost page"); connection.close()
+PY
+pids+=($!)
+sleep 0.5
+isolated() { timeout 30 "$netcon" exec --home "$base/client" --intercept "$intercept" --isolate "$@"; }
+record "--isolate: static busybox wget to 127.0.0.1" "Network is unreachable" "$(isolated -- busybox wget -q -O- "http://127.0.0.1:$host_port/" 2>&1 | grep -o 'Network is unreachable')"
+record "--isolate: dynamic curl to 127.0.0.1" "Couldn't connect" "$(isolated -- curl -sS --max-time 5 "http://127.0.0.1:$host_port/" 2>&1 | grep -o "Couldn't connect")"
+[ -x "$base/goprobe-static" ] && record "--isolate: static Go to 127.0.0.1" "network is unreachable" "$(isolated -- "$base/goprobe-static" get "http://127.0.0.1:$host_port/" 2>&1 | grep -o 'network is unreachable')"
+record "--isolate: no raw or packet socket" "Permission denied" "$(isolated -- busybox ping -c 1 127.0.0.1 2>&1 | grep -o 'Permission denied' | head -1)"
+record "--isolate: the host listener was never reached" "" "$(cat "$base/host-accepted" 2>/dev/null)"
+record "without --isolate a static program reaches the host" "host page" "$(timeout 30 "$netcon" exec --home "$base/client" --intercept "$intercept" -- busybox wget -q -O- "http://127.0.0.1:$host_port/" 2>/dev/null)"
+kill "${pids[-1]}" 2>/dev/null; wait "${pids[-1]}" 2>/dev/null; unset 'pids[-1]'
