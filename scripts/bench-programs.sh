@@ -2,10 +2,11 @@
 # `make bench-programs`: real load generators against real servers, both under `netcon exec` on two nodes of a
 # private world on 127.0.0.1, next to the same pair plainly on the kernel's loopback, in one run: wrk against
 # nginx (requests/s, p99) and iperf3 (one TCP stream, 8 streams). Prints a table with the ratios.
-# Usage: scripts/bench-programs.sh NETCON_BINARY [SECONDS]
+# Usage: scripts/bench-programs.sh NETCON_BINARY [SECONDS] [INTERCEPT]   (INTERCEPT: auto, preload or seccomp)
 set -uo pipefail
 netcon=$(realpath "$1")
 seconds=${2:-10}
+intercept=${3:-auto}
 base=$(mktemp -d "${TMPDIR:-/tmp}/netcon-bench-programs-XXXXXX")
 chmod 755 "$base"
 export PATH="$PATH:/usr/sbin:/sbin"   # nginx
@@ -20,7 +21,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 in_background() { "$@" >>"$base/servers.log" 2>&1 & pids+=($!); }
-client() { timeout $((seconds * 3 + 30)) "$netcon" exec --home "$base/client" -- "$@"; }
+client() { timeout $((seconds * 3 + 30)) "$netcon" exec --home "$base/client" --intercept "$intercept" -- "$@"; }
 
 build_world 10.149.0.0/24 || exit 1
 
@@ -45,7 +46,7 @@ CONF
 }
 nginx_conf nginx-virtual 8080
 nginx_conf nginx-plain 127.0.0.1:8081
-in_background "$netcon" exec --home "$base/server" -- nginx -c "$base/nginx-virtual/nginx.conf" -e "$base/nginx-virtual/error.log"
+in_background "$netcon" exec --home "$base/server" --intercept "$intercept" -- nginx -c "$base/nginx-virtual/nginx.conf" -e "$base/nginx-virtual/error.log"
 in_background nginx -c "$base/nginx-plain/nginx.conf" -e "$base/nginx-plain/error.log"
 wait_for "client curl -sf --max-time 2 http://$ip4:8080/index.html" 150 || { echo "nginx under netcon exec did not answer"; exit 1; }
 wait_for "curl -sf --max-time 2 http://127.0.0.1:8081/index.html" 150 || { echo "plain nginx did not answer"; exit 1; }
@@ -63,7 +64,7 @@ read -r wrk_virtual wrk_virtual_p99 < <(wrk_run client wrk -t2 -c50 -d"${seconds
 read -r wrk_plain wrk_plain_p99 < <(wrk_run wrk -t2 -c50 -d"${seconds}s" --latency "http://127.0.0.1:8081/index.html")
 
 # iperf3: one stream and 8 streams, each way of running.
-in_background "$netcon" exec --home "$base/server" -- iperf3 -s -p 5201
+in_background "$netcon" exec --home "$base/server" --intercept "$intercept" -- iperf3 -s -p 5201
 in_background iperf3 -s -p 5202 -B 127.0.0.1
 sleep 1
 iperf_run() {  # prints Mbit/s received
@@ -75,7 +76,7 @@ iperf8_virtual=$(iperf_run client iperf3 -c "$ip4" -p 5201 -t "$seconds" -P 8 -J
 iperf8_plain=$(iperf_run iperf3 -c 127.0.0.1 -p 5202 -t "$seconds" -P 8 -J)
 
 ratio() { python3 -c "print(f'{($1) / ($2):.2f}' if ($2) else '—')"; }
-echo "Programs under netcon exec on two nodes next to the same programs on the kernel's loopback ($seconds s each):"
+echo "Programs under netcon exec --intercept $intercept on two nodes next to the same programs on the kernel's loopback ($seconds s each):"
 printf '  %-34s %14s %14s %7s\n' workload "netcon exec" loopback ratio
 printf '  %-34s %14s %14s %7s\n' "wrk -c50 → nginx, requests/s" "$wrk_virtual" "$wrk_plain" "$(ratio "$wrk_virtual" "$wrk_plain")"
 printf '  %-34s %14s %14s\n' "wrk -c50 → nginx, p99 latency ms" "$wrk_virtual_p99" "$wrk_plain_p99"

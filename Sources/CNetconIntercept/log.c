@@ -27,12 +27,22 @@ void netcon_debug(const char *format, ...) {
     netcon_write_line(line, body < 0 ? prefix : prefix + body, sizeof line);
 }
 
+void netcon_say(const char *format, ...) {
+#ifdef NETCON_PRELOAD
+    if (!netcon_config.debug) return;
+#endif
+    char line[512];
+    va_list arguments;
+    va_start(arguments, format);
+    int length = vsnprintf(line, sizeof line, format, arguments);
+    va_end(arguments);
+    netcon_write_line(line, length, sizeof line);
+}
+
 static atomic_flag netcon_warned = ATOMIC_FLAG_INIT;
 
 void netcon_warn_unreachable(const char *path, int error) {
     if (atomic_flag_test_and_set(&netcon_warned)) return;
-    char line[512], reason[128];
-    const char *text = strerror_r(error, reason, sizeof reason);
-    netcon_write_line(line, snprintf(line, sizeof line, "netcon: cannot reach the node at %s: %s", path, text),
-                      sizeof line);
+    char reason[128];
+    netcon_say("netcon: cannot reach the node at %s: %s", path, strerror_r(error, reason, sizeof reason));
 }

@@ -213,7 +213,7 @@ void netcon_socket_silence(int fd, int type, const char *what) {
         int status_flags = fcntl(fd, F_GETFL);
         if (dup3(quiet, fd, (descriptor_flags >= 0 && (descriptor_flags & FD_CLOEXEC)) ? O_CLOEXEC : 0) >= 0 && status_flags >= 0)
             fcntl(fd, F_SETFL, status_flags);
-        fprintf(stderr, "netcon: the node closed a %s (fd %d); it stays silent from now on\n", what, fd);
+        netcon_say("netcon: the node closed a %s (fd %d); it stays silent from now on", what, fd);
     }
     close(quiet);
 }
