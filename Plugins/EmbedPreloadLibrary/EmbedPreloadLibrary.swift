@@ -4,7 +4,8 @@ import PackagePlugin
 /// Compiles the intercept library (the hooks of Sources/NetconPreload and the socket rules they share with the
 /// seccomp supervisor, the top level of Sources/CNetconIntercept) with the system C compiler and embeds the result
 /// in the target it is applied to (PreloadImage) as generated Swift, so a plain `swift build` produces a
-/// `netcon` binary that carries its own LD_PRELOAD library.
+/// `netcon` binary that carries its own LD_PRELOAD library. The same way it builds and embeds the static probe
+/// (Sources/StaticProbe, no libc) that `netcon selftest` runs on the seccomp path.
 @main
 struct EmbedPreloadLibrary: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
@@ -25,15 +26,26 @@ struct EmbedPreloadLibrary: BuildToolPlugin {
 
         let output = context.pluginWorkDirectoryURL.appending(path: "PreloadImageData.swift")
         let library = context.pluginWorkDirectoryURL.appending(path: "libnetcon-preload.so")
+        let probeSource = root.appending(path: "Sources/StaticProbe/static_probe.c")
+        let probeOutput = context.pluginWorkDirectoryURL.appending(path: "StaticProbeImageData.swift")
+        let probe = context.pluginWorkDirectoryURL.appending(path: "netcon-static-probe")
         let compiler = try Self.findCompiler()
+        let embedder = try context.tool(named: "PreloadEmbedder").url
         return [
             .buildCommand(
                 displayName: "Compiling and embedding the netcon preload library",
-                executable: try context.tool(named: "PreloadEmbedder").url,
-                arguments: [compiler, includes, library.path, output.path] + sources.map(\.path),
+                executable: embedder,
+                arguments: ["preload-library", compiler, includes, library.path, output.path] + sources.map(\.path),
                 inputFiles: sources + headers + [includeDirectory.appending(path: "netcon_rpc.h")],
                 outputFiles: [output]
-            )
+            ),
+            .buildCommand(
+                displayName: "Compiling and embedding the netcon static probe",
+                executable: embedder,
+                arguments: ["static-probe", compiler, "", probe.path, probeOutput.path, probeSource.path],
+                inputFiles: [probeSource],
+                outputFiles: [probeOutput]
+            ),
         ]
     }
 

@@ -54,3 +54,15 @@ public enum PreloadImage {
         return out
     }
 }
+
+/// The static probe (Sources/StaticProbe): a program of system calls only, no libc, as the plugin compiled it.
+/// `StaticProbe` in Runtime writes it out for `netcon selftest`.
+public enum StaticProbeImage {
+    public static let bytes: [UInt8] = {
+        let decoded = StaticProbeImageData.base64.withUTF8Buffer { PreloadImage.decodeBase64($0) }
+        precondition(decoded.count == StaticProbeImageData.byteCount, "the embedded static probe is damaged")
+        return decoded
+    }()
+
+    public static let sha256Hex: String = StaticProbeImageData.sha256Hex
+}

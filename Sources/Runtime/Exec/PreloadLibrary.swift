@@ -34,20 +34,23 @@ public struct PreloadLibrary: Sendable {
 
     static func fileName(sha256Hex: String) -> String { "libnetcon-preload-\(sha256Hex.prefix(16)).so" }
 
-    static func install(image: [UInt8], sha256Hex: String, directories: [String]) throws(NetconError) -> PreloadLibrary {
+    static func install(image: [UInt8], sha256Hex: String, directories: [String],
+                        name: String? = nil, memfdName: String = "libnetcon-preload")
+        throws(NetconError) -> PreloadLibrary
+    {
         for directory in directories {
-            if let path = try? installFile(image: image, sha256Hex: sha256Hex, directory: directory) {
+            if let path = try? installFile(image: image, sha256Hex: sha256Hex, directory: directory, name: name) {
                 return PreloadLibrary(path: path, memfd: nil)
             }
         }
-        return try installMemfd(image: image, sha256Hex: sha256Hex)
+        return try installMemfd(image: image, sha256Hex: sha256Hex, name: memfdName)
     }
 
     // MARK: - The file
 
-    static func installFile(image: [UInt8], sha256Hex: String, directory: String) throws(Errno) -> String {
+    static func installFile(image: [UInt8], sha256Hex: String, directory: String, name: String? = nil) throws(Errno) -> String {
         try preparePrivateDirectory(directory)
-        let name = fileName(sha256Hex: sha256Hex)
+        let name = name ?? fileName(sha256Hex: sha256Hex)
         let path = directory + "/" + name
         if try isIntact(path, sha256Hex: sha256Hex) { return path }
 
@@ -103,18 +106,18 @@ public struct PreloadLibrary: Sendable {
     private static let addSeals: CInt = 1033  // F_ADD_SEALS
     private static let allSeals: CInt = 1 | 2 | 4 | 8  // F_SEAL_SEAL, SHRINK, GROW, WRITE
 
-    static func installMemfd(image: [UInt8], sha256Hex: String) throws(NetconError) -> PreloadLibrary {
+    static func installMemfd(image: [UInt8], sha256Hex: String, name: String = "libnetcon-preload") throws(NetconError) -> PreloadLibrary {
         do throws(Errno) {
             guard let memfdCreate else { throw Errno.noFunction }
             // No MFD_CLOEXEC: the program must inherit it to open /proc/self/fd/N.
-            let memfd = OwnedDescriptor(rawValue: try syscall { memfdCreate("libnetcon-preload", allowSealing) })
+            let memfd = OwnedDescriptor(rawValue: try syscall { memfdCreate(name, allowSealing) })
             try writeAll(memfd.rawValue, image)
             _ = fcntl(memfd.rawValue, addSeals, allSeals)  // nobody may change it now; best effort
             try syscall { lseek(memfd.rawValue, 0, SEEK_SET) }
             guard PreloadImage.sha256Hex(of: try readAll(memfd.rawValue)) == sha256Hex else { throw Errno.ioError }
             return PreloadLibrary(path: "/proc/self/fd/\(memfd.rawValue)", memfd: memfd)
         } catch {
-            throw .io(path: "memfd for the preload library", errno: error)
+            throw .io(path: "memfd for \(name)", errno: error)
         }
     }
 

@@ -53,8 +53,11 @@ public struct Selftest {
             && record("TCP transfer with checksum (IPv4)", { () throws(SelftestFailure) -> String in try world.tcpTransfer(family: 4) })
             && record("TCP over IPv6", { () throws(SelftestFailure) -> String in try world.tcpTransfer(family: 6, bytes: 1 << 20) })
             && record("UDP with source addresses", world.udpExchange)
-            && record("intercepted child process (netcon exec)", world.interceptedChild)
+            && record("intercepted child process (netcon exec)", { () throws(SelftestFailure) -> String in try world.interceptedChild(.netcon(intercept: "auto")) })
+            && record("the preload path (--intercept preload)", { () throws(SelftestFailure) -> String in try world.interceptedChild(.netcon(intercept: "preload")) })
+            && record("a static program (the seccomp path)", { () throws(SelftestFailure) -> String in try world.interceptedChild(.staticProbe) })
             && record("fall-through to the host (and --isolate)", world.fallThrough)
+            && record("--isolate for a static program", world.staticIsolation)
             && record("clean shutdown", world.shutDown)
         return SelftestReport(checks: checks)
     }

@@ -1,14 +1,30 @@
 import Glibc
 import Synchronization
 
-/// The selftest's `netcon exec` checks: this binary runs under the intercept library as both server and
-/// client (`netcon selftest-probe`), so no other program is needed.
+/// The selftest's `netcon exec` checks: this binary runs under netcon's interception as both server and client
+/// (`netcon selftest-probe`), and so does the static probe embedded in it (no libc: only the seccomp path can
+/// serve it), so no other program is needed.
 extension SelftestWorld {
     static let probePort: UInt16 = 7_300
     static let probeBytes = 1 << 20
 
-    /// bob's probe listens on the network under `netcon exec`, alice's probe fetches from it under `netcon exec`.
-    func interceptedChild() throws(SelftestFailure) -> String {
+    /// Who fetches from bob's probe on alice's node.
+    enum ProbeClient {
+        /// `netcon selftest-probe` (a dynamically linked program) under `--intercept PATH`.
+        case netcon(intercept: String)
+        /// The static probe (auto: the seccomp path).
+        case staticProbe
+
+        var label: String {
+            switch self {
+            case .netcon(let intercept): "netcon selftest-probe, --intercept \(intercept)"
+            case .staticProbe: "static probe"
+            }
+        }
+    }
+
+    /// bob's probe listens on the network under `netcon exec`, alice's client fetches from it under `netcon exec`.
+    func interceptedChild(_ client: ProbeClient) throws(SelftestFailure) -> String {
         guard let target = bobAddresses.first(where: { !$0.contains(":") }) else { throw SelftestFailure("bob has no IPv4 address") }
         let server = try ChildCommand(
             executable: executable,
@@ -19,12 +35,53 @@ extension SelftestWorld {
         try waitFor("bob's probe to listen", seconds: 20) { server.output.contains("listening on port") || !server.isRunning }
         guard server.isRunning else { throw SelftestFailure("bob's probe under netcon exec ended: \(server.lastLine)") }
 
-        let client = try runProbe(home: "alice", ["fetch", target, String(Self.probePort), "--bytes", String(Self.probeBytes)])
-        guard client.status == 0 else { throw SelftestFailure("alice's probe: \(client.outcome): \(client.lastLine)") }
+        let fetcher: ChildCommand
+        switch client {
+        case .netcon(let intercept):
+            fetcher = try runProbe(home: "alice", ["fetch", target, String(Self.probePort), "--bytes", String(Self.probeBytes)],
+                                   intercept: intercept)
+        case .staticProbe:
+            fetcher = try runStaticProbe(home: "alice", ["fetch", target, String(Self.probePort), String(Self.probeBytes)])
+        }
+        guard fetcher.status == 0 else { throw SelftestFailure("alice's \(client.label): \(fetcher.outcome): \(fetcher.lastLine)") }
         guard let status = server.wait(seconds: 10) else { throw SelftestFailure("bob's probe did not exit after serving") }
         guard status == 0 else { throw SelftestFailure("bob's probe exited \(status): \(server.lastLine)") }
-        let checksum = client.lastLine.split(separator: " ").last.map(String.init) ?? "?"
-        return "bob \(target):\(Self.probePort) → alice: \(Self.probeBytes >> 20) MiB, checksum \(checksum)"
+        switch client {
+        case .netcon:
+            let checksum = fetcher.lastLine.split(separator: " ").last.map(String.init) ?? "?"
+            return "bob \(target):\(Self.probePort) → alice (\(client.label)): \(Self.probeBytes >> 20) MiB, checksum \(checksum)"
+        case .staticProbe:
+            return "bob \(target):\(Self.probePort) → alice (\(client.label)): \(Self.probeBytes >> 20) MiB, every byte checked"
+        }
+    }
+
+    /// The static probe reaches a host listener on 127.0.0.1 without --isolate; with it, its connect fails with
+    /// ENETUNREACH and nothing arrives: isolation does not depend on how a program was built.
+    func staticIsolation() throws(SelftestFailure) -> String {
+        let (listener, port) = try wrapped { () throws(SelftestProbe.Failure) in try SelftestProbe.loopbackListener() }
+        defer { close(listener) }
+        let served = Mutex<String?>(nil)
+        let server = JoinableThread {
+            do throws(SelftestProbe.Failure) {
+                try SelftestProbe.serveOne(listener)
+                served.withLock { $0 = "" }
+            } catch let failure {
+                served.withLock { $0 = failure.description }
+            }
+        }
+        let reached = try runStaticProbe(home: "alice", ["fetch", "127.0.0.1", String(port), "65536"])
+        if reached.status != 0 { shutdown(listener, CInt(SHUT_RDWR)) }
+        server.join()
+        guard reached.status == 0 else { throw SelftestFailure("the static probe to 127.0.0.1: \(reached.outcome): \(reached.lastLine)") }
+        if let failure = served.withLock({ $0 }), !failure.isEmpty { throw SelftestFailure("this process's server: \(failure)") }
+
+        let isolated = try runStaticProbe(home: "alice", ["fetch", "127.0.0.1", String(port), "65536"], isolate: true)
+        guard isolated.status == ENETUNREACH, isolated.output.contains("connect: errno \(ENETUNREACH)") else {
+            throw SelftestFailure("under --isolate the static probe: \(isolated.outcome): \(isolated.lastLine)")
+        }
+        var pending = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
+        guard poll(&pending, 1, 0) == 0 else { throw SelftestFailure("under --isolate a static program still reached 127.0.0.1:\(port)") }
+        return "127.0.0.1:\(port) via the host: 64 KiB; --isolate: connect failed with ENETUNREACH, nothing arrived"
     }
 
     /// A host address (127.0.0.1, a kernel socket of this process) is reached through the host's stack; with
@@ -65,15 +122,33 @@ extension SelftestWorld {
         return "127.0.0.1:\(port) via the host: 64 KiB, checksum \(checksum); --isolate: \(unreachable.lowercased()) (exit \(status))"
     }
 
-    /// `netcon exec --home <name> [--isolate] -- netcon selftest-probe ARGS`, run to its end (at most 20 s).
-    private func runProbe(home name: String, _ arguments: [String], isolate: Bool = false) throws(SelftestFailure) -> ChildCommand {
-        let command = try ChildCommand(
+    /// `netcon exec --home <name> [--isolate] [--intercept PATH] -- netcon selftest-probe ARGS`, run to its end
+    /// (at most 20 s).
+    private func runProbe(home name: String, _ arguments: [String], isolate: Bool = false, intercept: String = "auto")
+        throws(SelftestFailure) -> ChildCommand
+    {
+        try runUnderExec(home: name, [executable, "selftest-probe"] + arguments, isolate: isolate, intercept: intercept,
+                         log: "exec-\(name)-\(intercept)\(isolate ? "-isolated" : "")")
+    }
+
+    /// The embedded static probe under `netcon exec --home <name> [--isolate]`.
+    private func runStaticProbe(home name: String, _ arguments: [String], isolate: Bool = false) throws(SelftestFailure) -> ChildCommand {
+        let probe: String
+        do { probe = try StaticProbe.install().path } catch { throw SelftestFailure(error) }
+        return try runUnderExec(home: name, [probe] + arguments, isolate: isolate, intercept: "auto",
+                                log: "exec-\(name)-static\(isolate ? "-isolated" : "")")
+    }
+
+    private func runUnderExec(home name: String, _ command: [String], isolate: Bool, intercept: String, log: String)
+        throws(SelftestFailure) -> ChildCommand
+    {
+        let child = try ChildCommand(
             executable: executable,
-            arguments: ["exec", "--home", home(name).path, "--timeout", "10"] + (isolate ? ["--isolate"] : [])
-                + ["--", executable, "selftest-probe"] + arguments,
-            output: "\(base)/exec-\(name)\(isolate ? "-isolated" : "").log")
-        command.wait(seconds: 20)
-        return command
+            arguments: ["exec", "--home", home(name).path, "--timeout", "10", "--intercept", intercept]
+                + (isolate ? ["--isolate"] : []) + ["--"] + command,
+            output: "\(base)/\(log).log")
+        child.wait(seconds: 20)
+        return child
     }
 
     private func wrapped<T>(_ body: () throws(SelftestProbe.Failure) -> T) throws(SelftestFailure) -> T {
