@@ -123,7 +123,7 @@ let package = Package(
         // lwIP alone, in release mode.
         .executableTarget(
             name: "NetconBench",
-            dependencies: ["ZeroTier", "CSodium", "NetStack", "NetconRPC", "CNetconSys", "UnderlayFaults"],
+            dependencies: ["ZeroTier", "CSodium", "NetStack", "NetconRPC", "CNetconSys", "UnderlayFaults", "PreloadImage"],
             swiftSettings: lwipHeaders
         ),
         .testTarget(

@@ -148,9 +148,51 @@ final class BenchWorld: @unchecked Sendable {
         return (text, lines.last.map(String.init) ?? "")
     }
 
-    /// Starts `netcon ARGS` with `stdout` (closed here) as its stdout and the commands' log as stderr, in an
-    /// environment of its own: no inherited NETCON_HOME, the public planet forbidden.
-    private func spawn(_ arguments: [String], environment extra: [String] = [], stdout: CInt) throws -> pid_t {
+    /// `netcon ARGS` (or `program ARGS`) left running, its stdout in the commands' log; stop it with `stop`.
+    func background(_ arguments: [String], program: String? = nil) throws -> pid_t {
+        try spawn(arguments, stdout: open("\(base)/commands.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600), program: program)
+    }
+
+    func stop(_ pid: pid_t) {
+        kill(pid, SIGTERM)
+        var status: CInt = 0
+        waitpid(pid, &status, 0)
+    }
+
+    /// `program ARGS` (default: netcon) to completion within `seconds`: its stdout lines; throws on a non-zero exit.
+    func run(_ program: String, _ arguments: [String], seconds: Int = 60) throws -> [String] {
+        var pipeFDs: [CInt] = [-1, -1]
+        guard pipe(&pipeFDs) == 0 else { throw BenchFailure("pipe failed") }
+        _ = fcntl(pipeFDs[0], F_SETFD, FD_CLOEXEC)
+        let pid = try spawn(arguments, stdout: pipeFDs[1], program: program)
+        defer { close(pipeFDs[0]) }
+        var output: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let deadline = monotonicMilliseconds() + Int64(seconds) * 1000
+        while monotonicMilliseconds() < deadline {
+            var poller = pollfd(fd: pipeFDs[0], events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 100) > 0 else { continue }
+            let count = read(pipeFDs[0], &buffer, buffer.count)
+            if count <= 0 { break }
+            output += buffer[0..<count]
+        }
+        var status: CInt = 0
+        if waitpid(pid, &status, WNOHANG) != pid {
+            usleep(200_000)
+            if waitpid(pid, &status, WNOHANG) != pid {
+                kill(pid, SIGKILL)
+                waitpid(pid, &status, 0)
+                throw BenchFailure("\(program) \(arguments.joined(separator: " ")) did not finish within \(seconds) s")
+            }
+        }
+        let text = String(decoding: output, as: UTF8.self)
+        guard status == 0 else { throw BenchFailure("\(program) \(arguments.joined(separator: " ")) failed (\(status)): \(text)") }
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    /// Starts `netcon ARGS` (or `program ARGS`) with `stdout` (closed here) as its stdout and the commands' log
+    /// as stderr, in an environment of its own: no inherited NETCON_HOME, the public planet forbidden.
+    private func spawn(_ arguments: [String], environment extra: [String] = [], stdout: CInt, program: String? = nil) throws -> pid_t {
         defer { close(stdout) }
         guard stdout >= 0 else { throw BenchFailure("cannot open a log in \(base)") }
         var actions = posix_spawn_file_actions_t()
@@ -159,14 +201,15 @@ final class BenchWorld: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_addopen(&actions, 2, "\(base)/commands.log", O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        var argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        let path = program ?? executable
+        var argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         let settings: [String] = ["NETCON_FORBID_DEFAULT_PLANET=1", "PATH=/usr/bin:/bin"] + extra
         var environment: [UnsafeMutablePointer<CChar>?] = settings.map { strdup($0) } + [nil]
         defer { for pointer in environment { free(pointer) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, nil, &argv, &environment)
-        guard result == 0 else { throw BenchFailure("cannot start \(executable): errno \(result)") }
+        let result = posix_spawn(&pid, path, &actions, nil, &argv, &environment)
+        guard result == 0 else { throw BenchFailure("cannot start \(path): errno \(result)") }
         return pid
     }
 

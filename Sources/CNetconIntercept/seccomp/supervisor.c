@@ -78,20 +78,29 @@ static void netcon_hand_off(const struct netcon_notice *notice, enum netcon_read
     netcon_answer(&copy);
 }
 
+/* Linux 6.6: the kernel hands the CPU straight from the stopped program to the supervisor blocked in RECV and
+   back, instead of waking it through the scheduler (the headers of older kernels lack the names). */
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP 1UL
+#endif
+
 static void *netcon_supervise(void *argument) {
     int listener = (int)(intptr_t)argument;
+    ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP); /* best effort */
     struct netcon_notice notice;
     for (;;) {
-        struct pollfd poller = {.fd = listener, .events = POLLIN};
-        if (poll(&poller, 1, -1) < 0) {
-            if (errno == EINTR) continue;
-            break;
-        }
-        if (poller.revents & (POLLHUP | POLLERR | POLLNVAL)) break; /* the last served process is gone */
         memset(&notice, 0, sizeof notice);
         notice.listener = listener;
         notice.fd = -1;
-        if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &notice.request) != 0) continue; /* ENOENT: it died */
+        /* Blocks until a served call stops; the thread ends with netcon (the filter outlives no served process
+           that matters to it). ENOENT: the caller died meanwhile. */
+        if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &notice.request) != 0) {
+            if (errno == EINTR || errno == ENOENT) continue;
+            break;
+        }
         netcon_served_thread_seen((pid_t)notice.request.pid);
         enum netcon_readiness readiness;
         if (!netcon_answer_prepare(&notice, &readiness)) continue;
