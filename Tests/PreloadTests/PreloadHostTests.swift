@@ -21,9 +21,10 @@ import Testing
         missingSocket = directory + "/no-node.sock"
     }
 
-    func runProbe(_ arguments: [String], isolate: Bool = false) throws -> PreloadTestSupport.Result {
+    func runProbe(_ arguments: [String], isolate: Bool = false, debug: Bool = false) throws -> PreloadTestSupport.Result {
         var environment = ["LD_PRELOAD": library, "NETCON_RPC_SOCKET": missingSocket, "PATH": "/usr/bin:/bin"]
         if isolate { environment["NETCON_ISOLATE"] = "1" }
+        if debug { environment["NETCON_DEBUG"] = "1" }
         return try PreloadTestSupport.run(probe, arguments, environment: environment)
     }
 
@@ -71,14 +72,19 @@ import Testing
         #expect(bindResult.stdoutLines == ["bind: EADDRNOTAVAIL"])
     }
 
-    /// A non-loopback destination needs the node's routes; without a node the one warning line appears once
-    /// however often the routes are asked for (the second connect comes after the routes cache expired).
-    /// Isolated, so nothing leaves the machine (192.0.2.1 is TEST-NET-1 anyway).
+    /// A non-loopback destination needs the node's routes; without a node the calls fail, and the library says
+    /// nothing on the program's stderr (it may be anything: vsftpd's is the client's socket). With NETCON_DEBUG the
+    /// warning line appears, once however often the routes are asked for (the second connect comes after the
+    /// routes cache expired). Isolated, so nothing leaves the machine (192.0.2.1 is TEST-NET-1 anyway).
     @Test func unreachableNodeIsReportedOnce() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let result = try runProbe(["connect", "192.0.2.1", "9"], isolate: true)
         #expect(result.stdoutLines == ["connect: ENETUNREACH", "connect: ENETUNREACH", "sendto: ENETUNREACH"])
-        #expect(result.stderrLines == ["netcon: cannot reach the node at \(missingSocket): No such file or directory"])
+        #expect(result.stderr == "")
+        let debugged = try runProbe(["connect", "192.0.2.1", "9"], isolate: true, debug: true)
+        #expect(debugged.stdoutLines == ["connect: ENETUNREACH", "connect: ENETUNREACH", "sendto: ENETUNREACH"])
+        let warning = "netcon: cannot reach the node at \(missingSocket): No such file or directory"
+        #expect(debugged.stderrLines.filter { $0 == warning }.count == 1, "\(debugged.stderr)")
     }
 
     @Test func execKeepsTheLibraryAndTheVariables() throws {

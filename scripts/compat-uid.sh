@@ -1,0 +1,66 @@
+# Sourced by compat.sh for the seccomp path, as root: programs that change uid inside `netcon exec` keep the
+# virtual network (their right to it is the exec session's supervisor, not their uid): a client and a server
+# after setpriv, a static client after su, postgres as the postgres user, vsftpd after an anonymous login.
+
+# setpriv: a server that serves as nobody, and a dynamic client that became nobody (Debian's python3: a
+# python3 earlier in PATH may live where nobody cannot read)
+start_server python-nobody setpriv --reuid=nobody --regid=nogroup --clear-groups -- /usr/bin/python3 -m http.server 8200 --bind :: --directory "$base/www"
+wait_for "client -- curl -sf --max-time 2 http://$ip4:8200/index.html" 100
+record "a server that became nobody (python3 http.server)" "$big_sum" "$(client -- curl -s "http://$ip4:8200/big.txt" 2>/dev/null | sha256sum | cut -d' ' -f1)"
+record "setpriv to nobody, then curl" "hello from the virtual network" \
+  "$(client -- setpriv --reuid=nobody --regid=nogroup --clear-groups -- curl -s "http://$ip4:8200/index.html" 2>/dev/null)"
+record "su to nobody, then a static client (busybox wget, IPv6)" "hello from the virtual network" \
+  "$(client -- su -s /bin/sh nobody -c "busybox wget -q -O- 'http://[$ip6]:8200/index.html'" 2>/dev/null)"
+stop_server
+
+# postgres run as the postgres user (initdb outside exec: it needs no network)
+postgres_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+if [ -z "$postgres_bin" ] || ! id postgres >/dev/null 2>&1; then
+  record "postgres as the postgres user + psql" "installed" "postgresql is missing"
+else
+  mkdir -p "$base/pg/sock" && chown -R postgres:postgres "$base/pg"
+  su postgres -s /bin/sh -c "'$postgres_bin/initdb' -D '$base/pg/data' -A trust -U postgres" >"$base/pg/initdb.log" 2>&1
+  printf 'host all all 0.0.0.0/0 trust\nhost all all ::/0 trust\n' >> "$base/pg/data/pg_hba.conf"
+  start_server postgres setpriv --reuid=postgres --regid=postgres --init-groups -- "$postgres_bin/postgres" -D "$base/pg/data" \
+    -p 5433 -c listen_addresses='*' -c unix_socket_directories="$base/pg/sock"
+  wait_for "client -- psql -h $ip4 -p 5433 -U postgres -d postgres -Atc 'select 1'" 150
+  client -- psql -h "$ip4" -p 5433 -U postgres -d postgres -qAtc \
+    "create table notes(body text); insert into notes values ('written over netcon'), ('and read back')" >/dev/null 2>&1
+  record "postgres as the postgres user + psql (rows written, read back)" "written over netcon,and read back" \
+    "$(client -- psql -h "$ip4" -p 5433 -U postgres -d postgres -Atc "select string_agg(body, ',' order by body desc) from notes" 2>/dev/null)"
+  record "psql over IPv6" "2" "$(client -- psql -h "$ip6" -p 5433 -U postgres -d postgres -Atc "select count(*) from notes" 2>/dev/null)"
+  stop_server
+fi
+
+# vsftpd: it drops to the ftp user after an anonymous login; passive-mode data connections both ways
+if ! command -v vsftpd >/dev/null || ! id ftp >/dev/null 2>&1; then
+  record "vsftpd passive upload and download after login" "installed" "vsftpd is missing"
+else
+  mkdir -p "$base/ftp/root/upload" "$base/ftp/empty"
+  chmod 555 "$base/ftp/root"
+  chown ftp:ftp "$base/ftp/root/upload"
+  cat > "$base/ftp/vsftpd.conf" <<CONF
+listen=YES
+listen_port=2121
+background=NO
+anonymous_enable=YES
+local_enable=NO
+write_enable=YES
+anon_upload_enable=YES
+anon_umask=022
+anon_root=$base/ftp/root
+no_anon_password=YES
+pasv_enable=YES
+pasv_min_port=30100
+pasv_max_port=30110
+secure_chroot_dir=$base/ftp/empty
+xferlog_enable=NO
+CONF
+  start_server vsftpd vsftpd "$base/ftp/vsftpd.conf"
+  sleep 1
+  client -- curl -s -T "$base/www/big.txt" "ftp://$ip4:2121/upload/big.txt" >/dev/null 2>&1
+  record "vsftpd passive upload after login (stored by the ftp user)" "$big_sum ftp" \
+    "$(sha256sum < "$base/ftp/root/upload/big.txt" 2>/dev/null | cut -d' ' -f1) $(stat -c %U "$base/ftp/root/upload/big.txt" 2>/dev/null)"
+  record "vsftpd passive download" "$big_sum" "$(client -- curl -s "ftp://$ip4:2121/upload/big.txt" 2>/dev/null | sha256sum | cut -d' ' -f1)"
+  stop_server
+fi
