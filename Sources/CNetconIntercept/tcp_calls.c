@@ -243,6 +243,12 @@ long netcon_call_listen(int fd, int backlog) {
     request.backlog = backlog;
     if (netcon_config.listen_host) request.flags |= NETCON_RPC_FLAG_LISTEN_HOST;
     uint32_t options = netcon_flag_option(fd, SOL_SOCKET, SO_REUSEADDR) ? NETCON_OPTION_REUSEADDR : 0;
+    /* SO_REUSEPORT shares the port with the other listeners that set it (SO_REUSEADDR on a TCP listener is
+       only about TIME_WAIT, which a virtual port never has). */
+    if (netcon_flag_option(fd, SOL_SOCKET, SO_REUSEPORT)) {
+        request.flags |= NETCON_RPC_FLAG_REUSE;
+        options |= NETCON_OPTION_REUSEPORT;
+    }
     if (entry.domain == AF_INET6 && netcon_flag_option(fd, IPPROTO_IPV6, IPV6_V6ONLY)) {
         request.flags |= NETCON_RPC_FLAG_V6ONLY;
         options |= NETCON_OPTION_V6ONLY;

@@ -34,6 +34,12 @@ long netcon_udp_bind(int fd, struct netcon_socket *entry, const netcon_rpc_addre
     int broadcast = 0;
     length = sizeof broadcast;
     NETCON_REAL(getsockopt)(fd, SOL_SOCKET, SO_BROADCAST, &broadcast, &length);
+    int reuse_address = 0, reuse_port = 0;
+    length = sizeof reuse_address;
+    NETCON_REAL(getsockopt)(fd, SOL_SOCKET, SO_REUSEADDR, &reuse_address, &length);
+    length = sizeof reuse_port;
+    NETCON_REAL(getsockopt)(fd, SOL_SOCKET, SO_REUSEPORT, &reuse_port, &length);
+    if (reuse_address || reuse_port) request.flags |= NETCON_RPC_FLAG_REUSE;
 
     netcon_rpc_reply reply;
     int received;
@@ -44,7 +50,8 @@ long netcon_udp_bind(int fd, struct netcon_socket *entry, const netcon_rpc_addre
     struct netcon_socket virtual_socket = {
         .kind = NETCON_RPC_KIND_UDP,
         .domain = entry->domain,
-        .options = (v6only ? NETCON_OPTION_V6ONLY : 0) | (broadcast ? NETCON_OPTION_BROADCAST : 0),
+        .options = (v6only ? NETCON_OPTION_V6ONLY : 0) | (broadcast ? NETCON_OPTION_BROADCAST : 0) |
+                   (reuse_address ? NETCON_OPTION_REUSEADDR : 0) | (reuse_port ? NETCON_OPTION_REUSEPORT : 0),
         .local = reply.local,
     };
     result = netcon_socket_adopt(fd, received, &virtual_socket);

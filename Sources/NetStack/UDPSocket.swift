@@ -20,9 +20,10 @@ public final class UDPSocket: @unchecked Sendable {
     public let localPort: UInt16
 
     /// Binds. `address` nil receives IPv4 and IPv6; `interface` restricts it to datagrams arriving there and
-    /// sends through it. `.addressInUse` when taken.
+    /// sends through it. `.addressInUse` when taken, unless this socket and every one holding the port were made
+    /// with `reuseAddress` (SO_REUSEADDR's sharing: a connected socket gets its peer's datagrams first).
     public init(
-        address: IPAddress? = nil, port: UInt16 = 0, via interface: NetworkInterface? = nil,
+        address: IPAddress? = nil, port: UInt16 = 0, via interface: NetworkInterface? = nil, reuseAddress: Bool = false,
         onReceive: (@Sendable (Datagram) -> Void)? = nil
     ) throws(NetStackError) {
         localAddress = address
@@ -36,6 +37,7 @@ public final class UDPSocket: @unchecked Sendable {
             }
             let type = address?.lwipType ?? UInt8(IPADDR_TYPE_ANY.rawValue)
             guard let pcb = udp_new_ip_type(type) else { throw .outOfMemory }
+            if reuseAddress { pcb.pointee.so_options |= UInt8(SOF_REUSEADDR) }
             if let netif { udp_bind_netif(pcb, netif) }
             let err: err_t =
                 if let address {
@@ -112,6 +114,20 @@ public final class UDPSocket: @unchecked Sendable {
         try payload.withUnsafeBytes { raw in
             Result { () throws(NetStackError) in try send(raw, to: destination, port: port) }
         }.get()
+    }
+
+    /// Receives only from `remote` from now on, and is preferred over unconnected sockets of the same port for
+    /// its datagrams; nil receives from anyone again. Sending still names each destination.
+    public func connect(to remote: IPEndpoint?) throws(NetStackError) {
+        try Stack.withCoreLock { () throws(NetStackError) in
+            guard let pcb else { throw .closed }
+            guard let remote else {
+                udp_disconnect(pcb)
+                return
+            }
+            let err = remote.address.withLwIP(zone: nil) { udp_connect(pcb, $0, remote.port) }
+            try LwIPError.check(err)
+        }
     }
 
     /// Idempotent.

@@ -18,8 +18,8 @@ public enum RPCRequest: Equatable, Sendable {
     case routes
     case tcpConnect(remote: RPCEndpoint, domain: RPCDomain, options: ConnectOptions)
     /// `local.address` nil: any address.
-    case tcpListen(local: RPCEndpoint, domain: RPCDomain, backlog: Int32, listenHost: Bool, v6Only: Bool)
-    case udpBind(local: RPCEndpoint, domain: RPCDomain, v6Only: Bool)
+    case tcpListen(local: RPCEndpoint, domain: RPCDomain, backlog: Int32, listenHost: Bool, v6Only: Bool, reusePort: Bool = false)
+    case udpBind(local: RPCEndpoint, domain: RPCDomain, v6Only: Bool, reuse: Bool = false)
     /// `remote` nil: disconnect.
     case udpConnect(inode: UInt64, remote: RPCEndpoint?)
     case describe(inode: UInt64)
@@ -42,10 +42,10 @@ public enum RPCRequest: Equatable, Sendable {
         case NETCON_RPC_OP_TCP_LISTEN:
             self = .tcpListen(local: try RPCEndpoint(raw.address), domain: try RPCDomain(raw: raw.domain),
                               backlog: raw.backlog, listenHost: has(NETCON_RPC_FLAG_LISTEN_HOST),
-                              v6Only: has(NETCON_RPC_FLAG_V6ONLY))
+                              v6Only: has(NETCON_RPC_FLAG_V6ONLY), reusePort: has(NETCON_RPC_FLAG_REUSE))
         case NETCON_RPC_OP_UDP_BIND:
             self = .udpBind(local: try RPCEndpoint(raw.address), domain: try RPCDomain(raw: raw.domain),
-                            v6Only: has(NETCON_RPC_FLAG_V6ONLY))
+                            v6Only: has(NETCON_RPC_FLAG_V6ONLY), reuse: has(NETCON_RPC_FLAG_REUSE))
         case NETCON_RPC_OP_UDP_CONNECT:
             let remote = try RPCEndpoint(raw.address)
             self = .udpConnect(inode: raw.inode, remote: remote.address == nil ? nil : remote)
@@ -73,18 +73,20 @@ public enum RPCRequest: Equatable, Sendable {
             if options.nonBlocking { flags |= NETCON_RPC_FLAG_NONBLOCK }
             if options.noDelay { flags |= NETCON_RPC_FLAG_NODELAY }
             if options.keepAlive { flags |= NETCON_RPC_FLAG_KEEPALIVE }
-        case let .tcpListen(local, domain, backlog, listenHost, v6Only):
+        case let .tcpListen(local, domain, backlog, listenHost, v6Only, reusePort):
             raw.op = UInt32(NETCON_RPC_OP_TCP_LISTEN)
             raw.address = local.raw
             raw.domain = domain.rawValue
             raw.backlog = backlog
             if listenHost { flags |= NETCON_RPC_FLAG_LISTEN_HOST }
             if v6Only { flags |= NETCON_RPC_FLAG_V6ONLY }
-        case let .udpBind(local, domain, v6Only):
+            if reusePort { flags |= NETCON_RPC_FLAG_REUSE }
+        case let .udpBind(local, domain, v6Only, reuse):
             raw.op = UInt32(NETCON_RPC_OP_UDP_BIND)
             raw.address = local.raw
             raw.domain = domain.rawValue
             if v6Only { flags |= NETCON_RPC_FLAG_V6ONLY }
+            if reuse { flags |= NETCON_RPC_FLAG_REUSE }
         case let .udpConnect(inode, remote):
             raw.op = UInt32(NETCON_RPC_OP_UDP_CONNECT)
             raw.inode = inode

@@ -88,6 +88,10 @@ enum {
     NETCON_RPC_FLAG_KEEPALIVE = 1 << 2,
     NETCON_RPC_FLAG_LISTEN_HOST = 1 << 3,
     NETCON_RPC_FLAG_V6ONLY = 1 << 4,
+    /* UDP_BIND, TCP_LISTEN: SO_REUSEADDR or SO_REUSEPORT was set, so the port may be shared with other sockets that
+       set it too (UDP: a connected socket gets its peer's datagrams, the newest unconnected one the rest; TCP: the
+       listeners take turns at the connections) */
+    NETCON_RPC_FLAG_REUSE = 1 << 5,
 };
 
 /* reply flags */

@@ -19,6 +19,8 @@ final class SocketBridge: @unchecked Sendable {
     /// What DESCRIBE reports for sockets that ended with an error (a refused connect's SO_ERROR), kept a
     /// while after the node closed its end.
     private var endings: [UInt64: Int32] = [:]
+    /// Listeners of ports shared with SO_REUSEPORT, to be joined by the next listener of the same port.
+    private var sharedListeners: [SharedTCPListener.Key: SharedTCPListener] = [:]
 
     static let endingMemoryMilliseconds: Int64 = 60_000
 
@@ -35,10 +37,10 @@ final class SocketBridge: @unchecked Sendable {
             reply(RPCReply(operation: request.operation, routes: networks.routes), nil)
         case let .tcpConnect(remote, domain, options):
             connect(request, to: remote, domain: domain, options: options, reply: reply)
-        case let .tcpListen(local, domain, _, listenHost, v6Only):
-            listen(request, on: local, domain: domain, listenHost: listenHost, v6Only: v6Only, reply: reply)
-        case let .udpBind(local, domain, v6Only):
-            bindUDP(request, on: local, domain: domain, v6Only: v6Only, reply: reply)
+        case let .tcpListen(local, domain, _, listenHost, v6Only, reusePort):
+            listen(request, on: local, domain: domain, listenHost: listenHost, v6Only: v6Only, reusePort: reusePort, reply: reply)
+        case let .udpBind(local, domain, v6Only, reuse):
+            bindUDP(request, on: local, domain: domain, v6Only: v6Only, reuse: reuse, reply: reply)
         case let .udpConnect(inode, remote):
             guard let udp = sockets[inode] as? UDPBridge else {
                 reply(.failure(request, errno: ENOENT), nil)
@@ -113,17 +115,28 @@ final class SocketBridge: @unchecked Sendable {
     }
 
     private func listen(_ request: RPCRequest, on local: RPCEndpoint, domain: RPCDomain, listenHost: Bool, v6Only: Bool,
-                        reply: @escaping Reply) {
+                        reusePort: Bool, reply: @escaping Reply) {
         if let address = local.address, !networks.isLocal(address.engineAddress) {
             reply(.failure(request, errno: EADDRNOTAVAIL), nil)
             return
         }
         do {
+            let key = SharedTCPListener.Key(domain: domain, address: local.address, port: local.port, v6Only: v6Only)
+            let shared: SharedTCPListener
+            if reusePort, local.port != 0, let existing = sharedListeners[key] {
+                shared = existing
+            } else {
+                shared = try SharedTCPListener(
+                    local: local, domain: domain, v6Only: v6Only, listenHost: listenHost, reusePort: reusePort, loop: loop,
+                    scratch: scratch, adopt: { [unowned self] stream in sockets[stream.inode] = stream },
+                    onFinished: { [unowned self] in ended($0, error: $1) })
+                try shared.start()
+                if let key = shared.key { sharedListeners[key] = shared }
+            }
             let pair = try SocketPair(type: CInt(SOCK_SEQPACKET.rawValue))
-            let listener = try TCPListenerBridge(
-                local: local, domain: domain, v6Only: v6Only, listenHost: listenHost, loop: loop, scratch: scratch,
-                adopt: { [unowned self] stream in sockets[stream.inode] = stream },
-                onFinished: { [unowned self] in ended($0, error: $1) }, pair: pair)
+            let listener = TCPListenerBridge(joining: shared, pair: pair, loop: loop, onLast: { [unowned self] shared in
+                if let key = shared.key, sharedListeners[key] === shared { sharedListeners[key] = nil }
+            })
             try listener.start()
             sockets[pair.inode] = listener
             reply(RPCReply(operation: request.operation, kind: .tcpListener, domain: domain, inode: pair.inode, local: listener.local),
@@ -137,14 +150,15 @@ final class SocketBridge: @unchecked Sendable {
         }
     }
 
-    private func bindUDP(_ request: RPCRequest, on local: RPCEndpoint, domain: RPCDomain, v6Only: Bool, reply: @escaping Reply) {
+    private func bindUDP(_ request: RPCRequest, on local: RPCEndpoint, domain: RPCDomain, v6Only: Bool, reuse: Bool,
+                         reply: @escaping Reply) {
         if let address = local.address, !networks.isLocal(address.engineAddress) {
             reply(.failure(request, errno: EADDRNOTAVAIL), nil)
             return
         }
         do {
             let pair = try SocketPair(type: CInt(SOCK_SEQPACKET.rawValue))
-            let udp = try UDPBridge(local: local, domain: domain, v6Only: v6Only, pair: pair, loop: loop, scratch: scratch,
+            let udp = try UDPBridge(local: local, domain: domain, v6Only: v6Only, reuse: reuse, pair: pair, loop: loop, scratch: scratch,
                                     networks: networks, onFinished: { [unowned self] in ended($0, error: $1) })
             try udp.start()
             sockets[pair.inode] = udp

@@ -3,38 +3,98 @@ import Glibc
 import Logging
 import NetconRPC
 import NetStack
+import Synchronization
 import SystemPackage
 
 /// A listening virtual TCP socket: each connection lwIP accepts (and, with `--listen-host`, each one the
 /// host's kernel accepts) reaches the program as a descriptor sent on the listener's SEQPACKET pair, so the
-/// program's epoll sees the listener readable exactly when accept() has something to return.
+/// program's epoll sees the listener readable exactly when accept() has something to return. Listeners that
+/// share a port (SO_REUSEPORT) share one `SharedTCPListener`.
 final class TCPListenerBridge: VirtualSocket, @unchecked Sendable {
     let inode: UInt64
     let domain: RPCDomain
-    let local: RPCEndpoint
+    let shared: SharedTCPListener
     private let channel: OwnedDescriptor
+    private let loop: EventLoop
+    private let onLast: @Sendable (SharedTCPListener) -> Void
+    private var isGone = false
+
+    var local: RPCEndpoint { shared.local }
+
+    /// - Parameter onLast: on the bridge thread, when this was the last listener of `shared` (now closed).
+    init(joining shared: SharedTCPListener, pair: SocketPair, loop: EventLoop, onLast: @escaping @Sendable (SharedTCPListener) -> Void) {
+        inode = pair.inode
+        channel = pair.node
+        domain = shared.domain
+        self.shared = shared
+        self.loop = loop
+        self.onLast = onLast
+        shared.add(channel: pair.node.rawValue)
+    }
+
+    /// Bridge thread, once the program has its end.
+    func start() throws(Errno) {
+        try loop.register(channel.rawValue, for: []) { [self] events in
+            if events.rawValue & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { close() }
+        }
+    }
+
+    func describe(_ reply: @escaping (RPCReply) -> Void) {
+        reply(RPCReply(operation: RPCRequest.describe(inode: inode).operation, kind: .tcpListener, domain: domain,
+                       inode: inode, local: local))
+    }
+
+    func close() {
+        guard !isGone else { return }
+        isGone = true
+        loop.unregister(channel.rawValue)
+        let last = shared.remove(channel: channel.rawValue)
+        channel.close()
+        if last {
+            shared.close()
+            onLast(shared)
+        }
+    }
+}
+
+/// One lwIP listener (and its `--listen-host` twin) and the programs' listening sockets it feeds: one, or several
+/// that listen on the same port with SO_REUSEPORT, each connection going to the next of them in turn.
+final class SharedTCPListener: @unchecked Sendable {
+    /// What makes listeners the same for SO_REUSEPORT.
+    struct Key: Hashable {
+        var domain: RPCDomain
+        var address: RPCAddress?
+        var port: UInt16
+        var v6Only: Bool
+    }
+
+    let domain: RPCDomain
+    let local: RPCEndpoint
+    /// nil: not shareable (no SO_REUSEPORT, or an ephemeral port).
+    let key: Key?
     private let listener: TCPListener
     private let hostListener: OwnedDescriptor?
     private let loop: EventLoop
-    private var isGone = false
+    private let channels: ListenerChannels
+    private var isClosed = false
 
-    /// - Parameter adopt: on the bridge thread, for each connection handed to the program.
-    init(local: RPCEndpoint, domain: RPCDomain, v6Only: Bool, listenHost: Bool, loop: EventLoop, scratch: ScratchBuffer,
-         adopt: @escaping @Sendable (TCPStreamBridge) -> Void, onFinished: @escaping @Sendable (UInt64, Int32) -> Void,
-         pair: SocketPair) throws(NetStackError) {
-        inode = pair.inode
-        channel = pair.node
+    /// - Parameter adopt: on the bridge thread, for each connection handed to a program.
+    init(local: RPCEndpoint, domain: RPCDomain, v6Only: Bool, listenHost: Bool, reusePort: Bool, loop: EventLoop,
+         scratch: ScratchBuffer, adopt: @escaping @Sendable (TCPStreamBridge) -> Void,
+         onFinished: @escaping @Sendable (UInt64, Int32) -> Void) throws(NetStackError) {
         self.domain = domain
         self.loop = loop
+        let channels = ListenerChannels()
+        self.channels = channels
         let address: NetStack.IPAddress? = local.address?.stackAddress
             ?? (domain == .inet ? .v4(.any) : v6Only ? .v6(.any) : nil)
-        let channelFD = pair.node.rawValue
         let box = SendableBox((loop, scratch))
         listener = try TCPListener(address: address, port: local.port) { connection in
-            TCPListenerBridge.accepted(connection, channel: channelFD, domain: domain, loop: box.value.0,
+            SharedTCPListener.accepted(connection, channels: channels, domain: domain, loop: box.value.0,
                                        scratch: box.value.1, adopt: adopt, onFinished: onFinished)
         }
         self.local = RPCEndpoint(address: local.address, port: listener.localPort)
+        key = reusePort && local.port != 0 ? Key(domain: domain, address: local.address, port: local.port, v6Only: v6Only) : nil
         if listenHost {
             do {
                 hostListener = try HostListener.open(port: listener.localPort, domain: domain, v6Only: v6Only)
@@ -47,18 +107,20 @@ final class TCPListenerBridge: VirtualSocket, @unchecked Sendable {
         }
     }
 
-    /// Bridge thread, once the program has its end.
+    /// Bridge thread, once created.
     func start() throws(Errno) {
-        try loop.register(channel.rawValue, for: []) { [self] events in
-            if events.rawValue & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { close() }
-        }
         if let hostListener {
             try loop.register(hostListener.rawValue, for: .readable) { [self] _ in acceptFromHost() }
         }
     }
 
+    func add(channel: CInt) { channels.add(channel) }
+
+    /// Whether it was the last one.
+    func remove(channel: CInt) -> Bool { channels.remove(channel) }
+
     /// lwIP's tcpip thread, core held.
-    private static func accepted(_ connection: TCPConnection, channel: CInt, domain: RPCDomain, loop: EventLoop,
+    private static func accepted(_ connection: TCPConnection, channels: ListenerChannels, domain: RPCDomain, loop: EventLoop,
                                  scratch: ScratchBuffer, adopt: @escaping @Sendable (TCPStreamBridge) -> Void,
                                  onFinished: @escaping @Sendable (UInt64, Int32) -> Void) {
         guard let pair = try? SocketPair(type: CInt(SOCK_STREAM.rawValue)),
@@ -70,10 +132,10 @@ final class TCPListenerBridge: VirtualSocket, @unchecked Sendable {
         let stream = TCPStreamBridge(pair: pair, domain: domain, state: .connecting, remote: RPCEndpoint(remote),
                                      loop: loop, scratch: scratch, onFinished: onFinished)
         let message = RPCAccepted(remote: RPCEndpoint(remote), local: RPCEndpoint(local)).bytes
-        let sent = message.withUnsafeBytes { netcon_send_descriptor(channel, $0.baseAddress, $0.count, pair.program.rawValue) }
+        let sent = channels.send(message, descriptor: pair.program.rawValue)
         pair.program.close()
-        guard sent == message.count else {
-            // The program's accept queue is full or it closed the listener: refuse like a full backlog.
+        guard sent else {
+            // Every program's accept queue is full or closed: refuse like a full backlog.
             connection.abort()
             stream.close()
             return
@@ -99,26 +161,49 @@ final class TCPListenerBridge: VirtualSocket, @unchecked Sendable {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &localLength) }
             }
             guard let remote = RPCEndpoint(socketAddress: address), let local = RPCEndpoint(socketAddress: localAddress) else { continue }
-            let message = RPCAccepted(remote: remote, local: local).bytes
-            _ = message.withUnsafeBytes { netcon_send_descriptor(channel.rawValue, $0.baseAddress, $0.count, fd) }
+            _ = channels.send(RPCAccepted(remote: remote, local: local).bytes, descriptor: fd)
             accepted.close()
         }
     }
 
-    func describe(_ reply: @escaping (RPCReply) -> Void) {
-        reply(RPCReply(operation: RPCRequest.describe(inode: inode).operation, kind: .tcpListener, domain: domain,
-                       inode: inode, local: local))
-    }
-
+    /// Bridge thread, when its last program listener is gone.
     func close() {
-        guard !isGone else { return }
-        isGone = true
+        guard !isClosed else { return }
+        isClosed = true
         listener.close()
-        loop.unregister(channel.rawValue)
-        channel.close()
         if let hostListener {
             loop.unregister(hostListener.rawValue)
             hostListener.close()
+        }
+    }
+}
+
+/// The node ends of the programs' listening sockets of one port, taken in turn.
+final class ListenerChannels: @unchecked Sendable {
+    private let state = Mutex<(channels: [CInt], next: Int)>(([], 0))
+
+    func add(_ channel: CInt) { state.withLock { $0.channels.append(channel) } }
+
+    func remove(_ channel: CInt) -> Bool {
+        state.withLock { state in
+            state.channels.removeAll { $0 == channel }
+            return state.channels.isEmpty
+        }
+    }
+
+    /// Sends an accepted connection to the next listener that takes it; false when none does.
+    func send(_ message: [UInt8], descriptor: CInt) -> Bool {
+        state.withLock { state in
+            let count = state.channels.count
+            for attempt in 0..<count {
+                let channel = state.channels[(state.next + attempt) % count]
+                let sent = message.withUnsafeBytes { netcon_send_descriptor(channel, $0.baseAddress, $0.count, descriptor) }
+                if sent == message.count {
+                    state.next = (state.next + attempt + 1) % count
+                    return true
+                }
+            }
+            return false
         }
     }
 }

@@ -21,7 +21,7 @@ final class UDPBridge: VirtualSocket, @unchecked Sendable {
     private var peer: RPCEndpoint?
     private var isGone = false
 
-    init(local: RPCEndpoint, domain: RPCDomain, v6Only: Bool, pair: SocketPair, loop: EventLoop, scratch: ScratchBuffer,
+    init(local: RPCEndpoint, domain: RPCDomain, v6Only: Bool, reuse: Bool, pair: SocketPair, loop: EventLoop, scratch: ScratchBuffer,
          networks: VirtualNetworks, onFinished: @escaping @Sendable (UInt64, Int32) -> Void) throws(NetStackError) {
         inode = pair.inode
         fd = pair.node
@@ -32,7 +32,7 @@ final class UDPBridge: VirtualSocket, @unchecked Sendable {
         self.onFinished = onFinished
         let address: NetStack.IPAddress? = local.address?.stackAddress
             ?? (domain == .inet ? .v4(.any) : v6Only ? .v6(.any) : nil)
-        socket = try NetStack.UDPSocket(address: address, port: local.port)
+        socket = try NetStack.UDPSocket(address: address, port: local.port, reuseAddress: reuse)
         self.local = RPCEndpoint(address: local.address, port: socket.localPort)
         let destination = pair.node.rawValue
         socket.setReceiveHandler { [unowned self] datagram in deliver(datagram, to: destination) }
@@ -108,8 +108,14 @@ final class UDPBridge: VirtualSocket, @unchecked Sendable {
         }
     }
 
-    /// `remote` nil disconnects.
+    /// `remote` nil disconnects. The lwIP socket is connected too, so that of several sockets sharing the port the
+    /// connected one gets its peer's datagrams (iperf3 -u's server keeps one per stream).
     func connect(to remote: RPCEndpoint?) {
+        if let address = remote?.address {
+            try? socket.connect(to: IPEndpoint(address: address.stackAddress, port: remote!.port))
+        } else {
+            try? socket.connect(to: nil)
+        }
         Stack.withCoreLock { peer = remote }
     }
 
