@@ -137,6 +137,7 @@ CONF
   stop_server
 fi
 
+source "$(dirname "$0")/compat-sockets.sh"
 if [ "$intercept" != preload ]; then
   source "$(dirname "$0")/compat-static.sh"
   if [ "$(id -u)" = 0 ]; then source "$(dirname "$0")/compat-uid.sh"

@@ -3,14 +3,22 @@
 /* The header that precedes each datagram on an unconnected virtual UDP descriptor (pure functions). */
 #include <stddef.h>
 #include <sys/types.h>
+#include <stdint.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 
 #include "netcon_rpc.h"
 
 void netcon_datagram_pack(netcon_rpc_datagram_header *header, const netcon_rpc_address *peer);
 
-/* 0, or -EPROTO when the header names no IP endpoint. */
-int netcon_datagram_unpack(const netcon_rpc_datagram_header *header, netcon_rpc_address *peer);
+/* 0, or -EPROTO when the header names no IP endpoint. *local (when not NULL) becomes the address the datagram was
+   sent to, family 0 when the node did not say. */
+int netcon_datagram_unpack(const netcon_rpc_datagram_header *header, netcon_rpc_address *peer,
+                           netcon_rpc_address *local);
+
+/* The IP_PKTINFO / IPV6_PKTINFO control messages a socket with those options gets for a datagram sent to
+   `local`, written into message->msg_control (msg_controllen set; MSG_CTRUNC when they did not fit). */
+void netcon_datagram_packet_info(struct msghdr *message, const netcon_rpc_address *local, int domain, uint32_t options);
 
 /* out[0] = the header, out[1...] = the payload vectors (no copy). out has room for count + 1 entries. */
 void netcon_datagram_vectors(struct iovec *out, netcon_rpc_datagram_header *header, const struct iovec *payload,

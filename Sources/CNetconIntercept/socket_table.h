@@ -21,6 +21,8 @@ enum {
     NETCON_OPTION_BROADCAST = 1 << 4,
     NETCON_OPTION_V6ONLY = 1 << 5,
     NETCON_OPTION_LINGER_ABORT = 1 << 6,
+    NETCON_OPTION_PKTINFO = 1 << 7,      /* IP_PKTINFO: received datagrams carry where they were sent */
+    NETCON_OPTION_RECVPKTINFO6 = 1 << 8, /* IPV6_RECVPKTINFO, the same for an IPv6 socket */
 };
 
 struct netcon_socket {

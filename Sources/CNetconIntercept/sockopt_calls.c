@@ -40,6 +40,8 @@ static uint32_t netcon_option_bit(int level, int name) {
     }
     if (level == IPPROTO_TCP && name == TCP_NODELAY) return NETCON_OPTION_NODELAY;
     if (level == IPPROTO_IPV6 && name == IPV6_V6ONLY) return NETCON_OPTION_V6ONLY;
+    if (level == IPPROTO_IP && name == IP_PKTINFO) return NETCON_OPTION_PKTINFO;
+    if (level == IPPROTO_IPV6 && name == IPV6_RECVPKTINFO) return NETCON_OPTION_RECVPKTINFO6;
     return 0;
 }
 
@@ -148,9 +150,52 @@ static long netcon_setsockopt_rpc(const struct netcon_socket *entry, int option,
     return 0;
 }
 
+/* IP-level options a virtual socket takes without serving them differently from the kernel's defaults that
+   matter to a program (type of service, hop limits, path MTU discovery, error queues: the node's stack decides). */
+static bool netcon_ip_option_accepted(int level, int name) {
+    if (level == IPPROTO_IP) {
+        switch (name) {
+        case IP_TOS: case IP_TTL: case IP_MTU_DISCOVER: case IP_RECVERR: case IP_RECVTOS: case IP_RECVTTL:
+        case IP_FREEBIND: case IP_BIND_ADDRESS_NO_PORT: case IP_MULTICAST_TTL: case IP_MULTICAST_LOOP:
+        case IP_MULTICAST_ALL: return true;
+        }
+    } else if (level == IPPROTO_IPV6) {
+        switch (name) {
+        case IPV6_TCLASS: case IPV6_UNICAST_HOPS: case IPV6_MTU_DISCOVER: case IPV6_RECVERR: case IPV6_RECVTCLASS:
+        case IPV6_MULTICAST_HOPS: case IPV6_MULTICAST_LOOP: case IPV6_ADDR_PREFERENCES: case IPV6_AUTOFLOWLABEL:
+        case IPV6_DONTFRAG: case IPV6_FREEBIND: return true;
+        }
+    }
+    return false;
+}
+
+/* Multicast memberships and interfaces: the virtual networks' multicast is not offered to programs. */
+static bool netcon_is_multicast_option(int level, int name) {
+    if (level == IPPROTO_IP) {
+        switch (name) {
+        case IP_ADD_MEMBERSHIP: case IP_DROP_MEMBERSHIP: case IP_ADD_SOURCE_MEMBERSHIP: case IP_DROP_SOURCE_MEMBERSHIP:
+        case IP_BLOCK_SOURCE: case IP_UNBLOCK_SOURCE: case IP_MULTICAST_IF: case MCAST_JOIN_GROUP: case MCAST_LEAVE_GROUP:
+        case MCAST_JOIN_SOURCE_GROUP: case MCAST_LEAVE_SOURCE_GROUP: return true;
+        }
+    } else if (level == IPPROTO_IPV6) {
+        switch (name) {
+        case IPV6_ADD_MEMBERSHIP: case IPV6_DROP_MEMBERSHIP: case IPV6_MULTICAST_IF: case MCAST_JOIN_GROUP:
+        case MCAST_LEAVE_GROUP: case MCAST_JOIN_SOURCE_GROUP: case MCAST_LEAVE_SOURCE_GROUP: return true;
+        }
+    }
+    return false;
+}
+
 static long netcon_setsockopt_virtual(int fd, struct netcon_socket *entry, int level, int name, const void *value,
                                       socklen_t length) {
     bool tcp = netcon_is_tcp(entry);
+    if (level == SOL_SOCKET && name == SO_BINDTODEVICE) {
+        /* The virtual network is no kernel device: a name is refused as the kernel refuses an unknown device;
+           an empty one (no device) is what the socket already has. */
+        if (value == NULL || length == 0 || *(const char *)value == '\0') return 0;
+        return -ENODEV;
+    }
+    if (netcon_is_multicast_option(level, name)) return -EOPNOTSUPP;
     if (level == SOL_SOCKET && name == SO_LINGER) {
         if (value == NULL || length < sizeof(struct linger)) return -EINVAL;
         struct linger linger;
@@ -185,8 +230,9 @@ static long netcon_setsockopt_virtual(int fd, struct netcon_socket *entry, int l
         /* Options a unix socket has no use for (SO_PRIORITY, SO_BINDTODEVICE...) are accepted and ignored. */
         return result == -ENOPROTOOPT || result == -EOPNOTSUPP ? 0 : result;
     }
-    if (level == IPPROTO_TCP && !tcp) return -ENOPROTOOPT;
-    return 0; /* TCP_KEEPIDLE, TCP_DEFER_ACCEPT, IP_TOS, IPV6_TCLASS...: accepted, the node decides */
+    if (level == IPPROTO_TCP) return tcp ? 0 : -ENOPROTOOPT; /* TCP_KEEPIDLE, TCP_DEFER_ACCEPT...: the node decides */
+    if (level == IPPROTO_IP || level == IPPROTO_IPV6) return netcon_ip_option_accepted(level, name) ? 0 : -ENOPROTOOPT;
+    return -ENOPROTOOPT; /* UDP_SEGMENT, UDP_GRO, IP_TRANSPARENT...: not served, and said so */
 }
 
 long netcon_call_setsockopt(int fd, int level, int name, const void *value, socklen_t length) {

@@ -40,6 +40,11 @@ long netcon_udp_bind(int fd, struct netcon_socket *entry, const netcon_rpc_addre
     length = sizeof reuse_port;
     NETCON_REAL(getsockopt)(fd, SOL_SOCKET, SO_REUSEPORT, &reuse_port, &length);
     if (reuse_address || reuse_port) request.flags |= NETCON_RPC_FLAG_REUSE;
+    int packet_info = 0, packet_info6 = 0;
+    length = sizeof packet_info;
+    NETCON_REAL(getsockopt)(fd, IPPROTO_IP, IP_PKTINFO, &packet_info, &length);
+    length = sizeof packet_info6;
+    if (entry->domain == AF_INET6) NETCON_REAL(getsockopt)(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &packet_info6, &length);
 
     netcon_rpc_reply reply;
     int received;
@@ -51,7 +56,8 @@ long netcon_udp_bind(int fd, struct netcon_socket *entry, const netcon_rpc_addre
         .kind = NETCON_RPC_KIND_UDP,
         .domain = entry->domain,
         .options = (v6only ? NETCON_OPTION_V6ONLY : 0) | (broadcast ? NETCON_OPTION_BROADCAST : 0) |
-                   (reuse_address ? NETCON_OPTION_REUSEADDR : 0) | (reuse_port ? NETCON_OPTION_REUSEPORT : 0),
+                   (reuse_address ? NETCON_OPTION_REUSEADDR : 0) | (reuse_port ? NETCON_OPTION_REUSEPORT : 0) |
+                   (packet_info ? NETCON_OPTION_PKTINFO : 0) | (packet_info6 ? NETCON_OPTION_RECVPKTINFO6 : 0),
         .local = reply.local,
     };
     result = netcon_socket_adopt(fd, received, &virtual_socket);
@@ -139,6 +145,8 @@ static void netcon_fill_name(struct msghdr *message, const netcon_rpc_address *p
 static long netcon_udp_receive(int fd, const struct netcon_socket *entry, struct msghdr *message, int flags) {
     if (message->msg_iovlen > IOV_MAX - 1) return -EMSGSIZE;
     struct msghdr bare = {.msg_iov = message->msg_iov, .msg_iovlen = message->msg_iovlen};
+    void *control = message->msg_control;
+    size_t control_capacity = message->msg_controllen;
     message->msg_controllen = 0;
     if (entry->connected) {
         ssize_t received = NETCON_REAL(recvmsg)(fd, &bare, flags);
@@ -162,11 +170,14 @@ static long netcon_udp_receive(int fd, const struct netcon_socket *entry, struct
         netcon_socket_silence(fd, SOCK_DGRAM, "UDP socket");
         return netcon_result(NETCON_PASS(recvmsg)(fd, &bare, flags));
     }
-    netcon_rpc_address peer;
+    netcon_rpc_address peer, local;
     ssize_t payload = netcon_datagram_payload_length(received);
-    if (payload < 0 || netcon_datagram_unpack(&header, &peer) < 0) return -EPROTO;
+    if (payload < 0 || netcon_datagram_unpack(&header, &peer, &local) < 0) return -EPROTO;
     message->msg_flags = bare.msg_flags;
     netcon_fill_name(message, &peer, entry->domain);
+    message->msg_controllen = control_capacity;
+    message->msg_control = control;
+    netcon_datagram_packet_info(message, &local, entry->domain, entry->options);
     return payload;
 }
 

@@ -63,7 +63,7 @@ import Testing
     @Test func acceptedAndDatagramHeadersRoundTrip() throws {
         let accepted = RPCAccepted(remote: RPCEndpoint(address: Self.v4, port: 5555), local: RPCEndpoint(address: Self.v4, port: 80))
         #expect(try RPCAccepted(bytes: accepted.bytes) == accepted)
-        let header = RPCDatagramHeader(peer: RPCEndpoint(address: Self.v6, port: 53))
+        let header = RPCDatagramHeader(peer: RPCEndpoint(address: Self.v6, port: 53), local: RPCEndpoint(address: Self.v6, port: 5353))
         let datagram = header.bytes + [1, 2, 3]
         #expect(try datagram.withUnsafeBytes { try RPCDatagramHeader(prefixOf: $0) } == header)
     }

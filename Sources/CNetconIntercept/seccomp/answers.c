@@ -29,6 +29,7 @@ _Thread_local bool netcon_passed_to_kernel;
 #define NETCON_ANSWER_DATA_MAX (256 * 1024)
 #define NETCON_ANSWER_OPTION_MAX 512
 #define NETCON_ANSWER_IOV_MAX 1024
+#define NETCON_ANSWER_CONTROL_MAX 1024
 
 static bool netcon_is_send(int nr) { return nr == SYS_sendto || nr == SYS_sendmsg || nr == SYS_sendmmsg; }
 static bool netcon_is_receive(int nr) { return nr == SYS_recvfrom || nr == SYS_recvmsg || nr == SYS_recvmmsg; }
@@ -210,13 +211,18 @@ static long netcon_answer_message(struct netcon_notice *notice, uint64_t message
         free(vectors);
         return result < 0 ? result : -EINTR;
     }
-    /* Control messages are the kernel's business on a kernel socket (the call is passed on whole); a virtual
-       socket has none to give or take. */
+    /* Control messages are the kernel's business on a kernel socket (the call is passed on whole). A virtual
+       socket takes none on sending; on receiving it may give IP_PKTINFO. */
+    char control[NETCON_ANSWER_CONTROL_MAX];
+    size_t control_capacity = !sending && remote.msg_control != NULL ? remote.msg_controllen : 0;
+    if (control_capacity > sizeof control) control_capacity = sizeof control;
     struct msghdr local = {
         .msg_name = remote.msg_name != NULL ? &name : NULL,
         .msg_namelen = remote.msg_name != NULL ? name_length : 0,
         .msg_iov = vectors->local,
         .msg_iovlen = vectors->count,
+        .msg_control = control_capacity > 0 ? control : NULL,
+        .msg_controllen = control_capacity,
     };
     if (batch) {
         struct mmsghdr one = {.msg_hdr = local};
@@ -239,11 +245,13 @@ static long netcon_answer_message(struct netcon_notice *notice, uint64_t message
     if (result >= 0 && !sending && !netcon_passed_to_kernel) {
         struct msghdr back = remote;
         back.msg_namelen = local.msg_namelen;
-        back.msg_controllen = 0;
+        back.msg_controllen = local.msg_control != NULL ? local.msg_controllen : 0;
         back.msg_flags = local.msg_flags;
         if ((remote.msg_name != NULL &&
              netcon_notice_write(notice, (uint64_t)(uintptr_t)remote.msg_name, &name,
                                  local.msg_namelen < name_capacity ? local.msg_namelen : name_capacity) < 0) ||
+            (back.msg_controllen > 0 &&
+             netcon_notice_write(notice, (uint64_t)(uintptr_t)remote.msg_control, control, back.msg_controllen) < 0) ||
             netcon_notice_write(notice, message_address, &back, sizeof back) < 0)
             result = -EFAULT;
     }

@@ -144,6 +144,8 @@ typedef struct {
 /* Precedes each datagram on an unconnected UDP descriptor. */
 typedef struct {
     netcon_rpc_address peer;
+    /* node → program: the address the datagram was sent to (IP_PKTINFO); program → node: unused (zero) */
+    netcon_rpc_address local;
 } netcon_rpc_datagram_header;
 
 /* The layout is the protocol: both compilers must agree on it. */
@@ -152,5 +154,6 @@ _Static_assert(sizeof(netcon_rpc_route) == 28, "netcon_rpc_route layout");
 _Static_assert(sizeof(netcon_rpc_request) == 56, "netcon_rpc_request layout");
 _Static_assert(sizeof(netcon_rpc_reply) == 80 + NETCON_RPC_MAX_ROUTES * 28, "netcon_rpc_reply layout");
 _Static_assert(sizeof(netcon_rpc_accepted) == 56, "netcon_rpc_accepted layout");
+_Static_assert(sizeof(netcon_rpc_datagram_header) == 48, "netcon_rpc_datagram_header layout");
 
 #endif

@@ -60,7 +60,7 @@ final class UDPBridge: VirtualSocket, @unchecked Sendable {
             _ = datagram.payload.withUnsafeBytes { send(destination, $0.baseAddress, $0.count, flags) }
         } else {
             // Header and payload leave in one sendmsg, without first copying them together.
-            var header = RPCDatagramHeader(peer: source).bytes
+            var header = RPCDatagramHeader(peer: source, local: RPCEndpoint(address: RPCAddress(datagram.destination), port: local.port)).bytes
             header.withUnsafeMutableBytes { head in
                 datagram.payload.withUnsafeBytes { payload in
                     var vectors = [iovec(iov_base: head.baseAddress, iov_len: head.count),

@@ -150,10 +150,10 @@ static void datagram_checks(void) {
     netcon_rpc_datagram_header header;
     netcon_rpc_address peer = v6("fd80::7", 5353), back;
     netcon_datagram_pack(&header, &peer);
-    CHECK("datagram.round_trip", netcon_datagram_unpack(&header, &back) == 0 && netcon_address_equal(&back, &peer));
+    CHECK("datagram.round_trip", netcon_datagram_unpack(&header, &back, NULL) == 0 && netcon_address_equal(&back, &peer));
     CHECK("datagram.header_size", sizeof header == 24);
     memset(&header, 0, sizeof header);
-    CHECK("datagram.unpack_rejects_no_family", netcon_datagram_unpack(&header, &back) == -EPROTO);
+    CHECK("datagram.unpack_rejects_no_family", netcon_datagram_unpack(&header, &back, NULL) == -EPROTO);
 
     char one[3] = "abc", two[2] = "de";
     struct iovec payload[2] = {{one, 3}, {two, 2}}, vectors[3];

@@ -1,0 +1,75 @@
+# Sourced by compat.sh on both paths: the socket options real servers use. iperf3 -u (a second UDP socket on
+# the server's port, SO_REUSEADDR), nginx with `listen ... reuseport` (connections spread over the workers),
+# dnsmasq in its default wildcard mode (IP_PKTINFO / IPV6_RECVPKTINFO on its UDP socket), and options netcon
+# cannot honour failing with an errno instead of a silent success.
+
+start_server iperf3-udp iperf3 -s -p 5210 -1
+sleep 1
+iperf_udp=$(client -- iperf3 -u -b 100M -t 2 -c "$ip4" -p 5210 -J 2>/dev/null | python3 -c '
+import json, sys
+try:
+    end = json.load(sys.stdin)["end"]["sum"]
+    print("done", round(end["bits_per_second"] / 1e6), round(end["lost_percent"], 2))
+except Exception as error:
+    print("failed", error)')
+read -r iperf_state iperf_mbits iperf_lost <<<"$iperf_udp"
+record "iperf3 -u at 100 Mbit/s (loss reported)" "done" "$iperf_state" "$iperf_udp"
+echo "iperf3 -u: ${iperf_mbits:-?} Mbit/s, ${iperf_lost:-?} % lost"
+stop_server
+
+mkdir -p "$base/nginx-reuseport"
+cat > "$base/nginx-reuseport/nginx.conf" <<CONF
+worker_processes 2;
+daemon off;
+master_process on;
+pid $base/nginx-reuseport/nginx.pid;
+error_log $base/nginx-reuseport/error.log;
+events { worker_connections 64; }
+http {
+  log_format worker '\$pid';
+  access_log $base/nginx-reuseport/access.log worker;
+  client_body_temp_path $base/nginx-reuseport/body; proxy_temp_path $base/nginx-reuseport/proxy;
+  fastcgi_temp_path $base/nginx-reuseport/fastcgi; uwsgi_temp_path $base/nginx-reuseport/uwsgi;
+  scgi_temp_path $base/nginx-reuseport/scgi;
+  server { listen 8085 reuseport; listen [::]:8085 reuseport; root $base/www; }
+}
+CONF
+start_server nginx-reuseport nginx -c "$base/nginx-reuseport/nginx.conf" -e "$base/nginx-reuseport/error.log"
+wait_for "client -- curl -sf --max-time 2 http://$ip4:8085/index.html" 100
+answers=""
+for _ in 1 2 3 4 5 6 7 8; do answers+=$(client -- curl -s "http://$ip4:8085/index.html" 2>/dev/null | head -c 5); done
+record "nginx reuseport: every request answered" "$(printf 'hello%.0s' 1 2 3 4 5 6 7 8)" "$answers"
+record "nginx reuseport: both workers took connections" "2" "$(sort -u "$base/nginx-reuseport/access.log" 2>/dev/null | wc -l | tr -d ' ')"
+stop_server
+
+if command -v dnsmasq >/dev/null && command -v dig >/dev/null; then
+  # dnsmasq drops to its own user after binding. On the preload path the library in a process that changed uid
+  # cannot reach the node (the seccomp path's supervisor can): there it keeps the uid it started with.
+  keep_user=(); [ "$intercept" = preload ] && keep_user=(--user="$(id -un)")
+  start_server dnsmasq dnsmasq -k --no-resolv --no-hosts --port 5353 --address=/netcon.test/10.1.2.3 \
+    --address=/netcon.test/fd00::1234 --pid-file="$base/dnsmasq.pid" --log-facility=- "${keep_user[@]}"
+  sleep 1
+  record "dnsmasq (wildcard mode) + dig over UDP" "10.1.2.3" "$(client -- dig +short +time=2 +tries=2 @"$ip4" -p 5353 netcon.test A 2>/dev/null)"
+  record "dnsmasq (wildcard mode) + dig over UDP (IPv6)" "fd00::1234" "$(client -- dig +short +time=2 +tries=2 @"$ip6" -p 5353 netcon.test AAAA 2>/dev/null)"
+  stop_server
+else
+  record "dnsmasq + dig" "installed" "dnsmasq or dig is missing"
+fi
+
+record "socket options: served, refused or accepted honestly" \
+  "bindtodevice ENODEV|join EOPNOTSUPP|tos ok|pktinfo 1|segment ENOPROTOOPT" \
+  "$(client -- /usr/bin/python3 -c "
+import errno, socket, struct
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.sendto(b'x', ('$ip4', 9))  # a virtual destination: the socket is served by the node from here on
+def attempt(name, call):
+    try: call(); return name + ' ok'
+    except OSError as error: return name + ' ' + ('EOPNOTSUPP' if error.errno == errno.EOPNOTSUPP else errno.errorcode[error.errno])
+results = [attempt('bindtodevice', lambda: u.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b'eth0')),
+           attempt('join', lambda: u.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
+                                                struct.pack('4s4s', socket.inet_aton('239.1.1.1'), bytes(4)))),
+           attempt('tos', lambda: u.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, 0x10))]
+u.setsockopt(socket.IPPROTO_IP, 8, 1)  # IP_PKTINFO
+results.append('pktinfo %d' % u.getsockopt(socket.IPPROTO_IP, 8))
+results.append(attempt('segment', lambda: u.setsockopt(socket.IPPROTO_UDP, 103, 1400)))  # UDP_SEGMENT
+print('|'.join(results))" 2>/dev/null)"
