@@ -6,7 +6,7 @@ PACKAGES    := liblwip-dev libsodium-dev zlib1g-dev liblz4-dev pkg-config
 PROGRAMS    := python3:python3 curl:curl wget:wget nginx:nginx-light redis-server:redis-server redis-cli:redis-tools \
                sshd:openssh-server ssh:openssh-client socat:socat ncat:ncat node:nodejs busybox:busybox-static go:golang-go \
                psql:postgresql-client pg_ctlcluster:postgresql vsftpd:vsftpd \
-               iperf3:iperf3 dnsmasq:dnsmasq dig:bind9-dnsutils
+               iperf3:iperf3 dnsmasq:dnsmasq dig:bind9-dnsutils ping:iputils-ping
 # Fixed so regenerating the man page is deterministic; bump it with the version.
 MAN_DATE    := 2026-11-29
 RELEASE_BIN := .build/release/netcon

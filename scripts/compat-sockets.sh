@@ -73,3 +73,11 @@ u.setsockopt(socket.IPPROTO_IP, 8, 1)  # IP_PKTINFO
 results.append('pktinfo %d' % u.getsockopt(socket.IPPROTO_IP, 8))
 results.append(attempt('segment', lambda: u.setsockopt(socket.IPPROTO_UDP, 103, 1400)))  # UDP_SEGMENT
 print('|'.join(results))" 2>/dev/null)"
+
+# ping and ping6 (raw ICMP sockets as root, ping sockets otherwise) of the server node's addresses, in a network
+# namespace of their own like every program that might escape
+if unshare -n true 2>/dev/null; then
+  pinged() { timeout 30 unshare -n "$netcon" exec --home "$base/client" --intercept "$intercept" "$@" 2>/dev/null | grep -o '[0-9]* received' ; }
+  record "ping -c 3 of a virtual address" "3 received" "$(pinged -- ping -c 3 -i 0.3 -W 3 "$ip4")"
+  record "ping -6 -c 3 of a virtual address" "3 received" "$(pinged -- ping -6 -c 3 -i 0.3 -W 3 "$ip6")"
+fi

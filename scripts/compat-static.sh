@@ -38,6 +38,7 @@ else
   sleep 0.5
   record "busybox-static nc: client to server" "from the client side" "$(cat "$base/nc-received" 2>/dev/null)"
   stop_server
+  record "busybox-static ping" "2 packets received" "$(static_client -- busybox ping -c 2 "$ip4" 2>/dev/null | grep -o '2 packets received')"
 
   # Go: the same few lines built without cgo (static) and with it (dynamic, but the net package still makes its
   # own system calls)
@@ -85,7 +86,11 @@ isolated() { timeout 30 "$netcon" exec --home "$base/client" --intercept "$inter
 record "--isolate: static busybox wget to 127.0.0.1" "Network is unreachable" "$(isolated -- busybox wget -q -O- "http://127.0.0.1:$host_port/" 2>&1 | grep -o 'Network is unreachable')"
 record "--isolate: dynamic curl to 127.0.0.1" "Couldn't connect" "$(isolated -- curl -sS --max-time 5 "http://127.0.0.1:$host_port/" 2>&1 | grep -o "Couldn't connect")"
 [ -x "$base/goprobe-static" ] && record "--isolate: static Go to 127.0.0.1" "network is unreachable" "$(isolated -- "$base/goprobe-static" get "http://127.0.0.1:$host_port/" 2>&1 | grep -o 'network is unreachable')"
-record "--isolate: no raw or packet socket" "Permission denied" "$(isolated -- busybox ping -c 1 127.0.0.1 2>&1 | grep -o 'Permission denied' | head -1)"
+record "--isolate: a ping of 127.0.0.1 is refused" "Network is unreachable" "$(isolated -- ping -c 1 -W 1 127.0.0.1 2>&1 | grep -o 'Network is unreachable' | head -1)"
+record "--isolate: no packet socket" "Address family not supported by protocol" \
+  "$(isolated -- /usr/bin/python3 -c "import socket; socket.socket(socket.AF_PACKET, socket.SOCK_RAW)" 2>&1 | grep -o 'Address family not supported by protocol' | head -1)"
+record "--isolate: no raw TCP socket" "Permission denied" \
+  "$(isolated -- /usr/bin/python3 -c "import socket; socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)" 2>&1 | grep -o 'Permission denied' | head -1)"
 record "--isolate: the host listener was never reached" "" "$(cat "$base/host-accepted" 2>/dev/null)"
 record "without --isolate a static program reaches the host" "host page" "$(timeout 30 "$netcon" exec --home "$base/client" --intercept "$intercept" -- busybox wget -q -O- "http://127.0.0.1:$host_port/" 2>/dev/null)"
 kill "${pids[-1]}" 2>/dev/null; wait "${pids[-1]}" 2>/dev/null; unset 'pids[-1]'

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -133,6 +134,14 @@ bool netcon_socket_is_candidate(const struct netcon_socket *entry) {
     return false;
 }
 
+bool netcon_socket_is_echo(const struct netcon_socket *entry) {
+    if (entry->kind != NETCON_RPC_KIND_NONE || (entry->type != SOCK_DGRAM && entry->type != SOCK_RAW)) return false;
+    return (entry->domain == AF_INET && entry->protocol == IPPROTO_ICMP) ||
+           (entry->domain == AF_INET6 && entry->protocol == IPPROTO_ICMPV6);
+}
+
+bool netcon_kind_has_datagrams(uint16_t kind) { return kind == NETCON_RPC_KIND_UDP || kind == NETCON_RPC_KIND_ICMP; }
+
 int netcon_socket_adopt(int fd, int received, struct netcon_socket *entry) {
     struct stat status;
     int descriptor_flags = fcntl(fd, F_GETFD), status_flags = fcntl(fd, F_GETFL);
@@ -143,10 +152,19 @@ int netcon_socket_adopt(int fd, int received, struct netcon_socket *entry) {
     }
     struct stat replaced;
     uint64_t replaced_inode = fstat(fd, &replaced) == 0 ? replaced.st_ino : 0;
-    /* The node's end may carry any status flags; the program's view decides. */
+    /* The node's end may carry any status flags; the program's view decides. So do the timeouts it set on the
+       socket being replaced (ping waits for replies with SO_RCVTIMEO). */
     int received_flags = fcntl(received, F_GETFL);
     if (received_flags >= 0)
         fcntl(received, F_SETFL, (received_flags & ~O_NONBLOCK) | (status_flags & O_NONBLOCK));
+    static const int timeouts[] = {SO_RCVTIMEO, SO_SNDTIMEO};
+    for (size_t i = 0; i < sizeof timeouts / sizeof timeouts[0]; i++) {
+        struct timeval timeout;
+        socklen_t length = sizeof timeout;
+        if (NETCON_REAL(getsockopt)(fd, SOL_SOCKET, timeouts[i], &timeout, &length) == 0 &&
+            (timeout.tv_sec != 0 || timeout.tv_usec != 0))
+            NETCON_REAL(setsockopt)(received, SOL_SOCKET, timeouts[i], &timeout, sizeof timeout);
+    }
     int result = dup3(received, fd, (descriptor_flags & FD_CLOEXEC) ? O_CLOEXEC : 0);
     int error = errno;
     close(received);

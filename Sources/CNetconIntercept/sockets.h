@@ -16,8 +16,15 @@ enum netcon_fd_class {
    inherited through exec or received from another process) and remembered. */
 enum netcon_fd_class netcon_socket_find(int fd, struct netcon_socket *entry);
 
-/* A kernel AF_INET/AF_INET6 TCP or UDP socket: the only kind the library ever takes over. */
+/* A kernel AF_INET/AF_INET6 TCP or UDP socket: taken over by connect, bind, listen or a send to a virtual address. */
 bool netcon_socket_is_candidate(const struct netcon_socket *entry);
+
+/* A kernel ICMP echo socket (SOCK_DGRAM "ping socket" or SOCK_RAW, ICMP or ICMPv6): taken over by its first send
+   to a virtual address. */
+bool netcon_socket_is_echo(const struct netcon_socket *entry);
+
+/* The virtual kinds whose descriptors carry a datagram header (UDP, ICMP). */
+bool netcon_kind_has_datagrams(uint16_t kind);
 
 void netcon_socket_remember(const struct netcon_socket *entry);
 

@@ -2,6 +2,8 @@
    honours, accept the rest. Kernel sockets (including one with a recorded bind) see the real calls. */
 #include <errno.h>
 #include <netinet/in.h>
+#include <linux/icmp.h>
+#include <netinet/icmp6.h>
 #include <netinet/tcp.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -86,9 +88,11 @@ static long netcon_getsockopt_virtual(int fd, struct netcon_socket *entry, int l
     if (level == SOL_SOCKET) {
         switch (name) {
         case SO_ERROR: return netcon_put_int(netcon_socket_error(entry), value, length);
-        case SO_TYPE: return netcon_put_int(tcp ? SOCK_STREAM : SOCK_DGRAM, value, length);
+        case SO_TYPE:
+            return netcon_put_int(tcp ? SOCK_STREAM : entry->kind == NETCON_RPC_KIND_ICMP ? entry->type : SOCK_DGRAM, value, length);
         case SO_DOMAIN: return netcon_put_int(entry->domain, value, length);
-        case SO_PROTOCOL: return netcon_put_int(tcp ? IPPROTO_TCP : IPPROTO_UDP, value, length);
+        case SO_PROTOCOL:
+            return netcon_put_int(tcp ? IPPROTO_TCP : entry->kind == NETCON_RPC_KIND_ICMP ? entry->protocol : IPPROTO_UDP, value, length);
         case SO_ACCEPTCONN: return netcon_put_int(entry->kind == NETCON_RPC_KIND_TCP_LISTENER, value, length);
         case SO_LINGER: {
             if (value == NULL || length == NULL) return -EFAULT;
@@ -163,10 +167,16 @@ static bool netcon_ip_option_accepted(int level, int name) {
         switch (name) {
         case IPV6_TCLASS: case IPV6_UNICAST_HOPS: case IPV6_MTU_DISCOVER: case IPV6_RECVERR: case IPV6_RECVTCLASS:
         case IPV6_MULTICAST_HOPS: case IPV6_MULTICAST_LOOP: case IPV6_ADDR_PREFERENCES: case IPV6_AUTOFLOWLABEL:
-        case IPV6_DONTFRAG: case IPV6_FREEBIND: return true;
+        case IPV6_DONTFRAG: case IPV6_FREEBIND: case IPV6_RECVHOPLIMIT: return true;
         }
     }
     return false;
+}
+
+/* The ICMP type filters of raw echo sockets (ping sets them): the node delivers only echo replies and errors. */
+static bool netcon_is_icmp_filter(const struct netcon_socket *entry, int level, int name) {
+    return entry->kind == NETCON_RPC_KIND_ICMP && ((level == SOL_RAW && name == ICMP_FILTER) ||
+                                                   (level == IPPROTO_ICMPV6 && name == ICMP6_FILTER));
 }
 
 /* Multicast memberships and interfaces: the virtual networks' multicast is not offered to programs. */
@@ -196,6 +206,7 @@ static long netcon_setsockopt_virtual(int fd, struct netcon_socket *entry, int l
         return -ENODEV;
     }
     if (netcon_is_multicast_option(level, name)) return -EOPNOTSUPP;
+    if (netcon_is_icmp_filter(entry, level, name)) return 0;
     if (level == SOL_SOCKET && name == SO_LINGER) {
         if (value == NULL || length < sizeof(struct linger)) return -EINVAL;
         struct linger linger;

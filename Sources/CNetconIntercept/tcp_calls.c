@@ -112,11 +112,22 @@ long netcon_call_connect(int fd, const struct sockaddr *address, socklen_t lengt
             netcon_socket_remember(&entry);
             return error != 0 ? -error : -EISCONN;
         }
+        case NETCON_RPC_KIND_ICMP:
+            return -EOPNOTSUPP; /* a connected echo socket is not served: ping sends to an address each time */
         default:
             return -EISCONN;
         }
     }
     netcon_rpc_address remote;
+    if (class == NETCON_FD_KERNEL && netcon_socket_is_echo(&entry)) {
+        /* Connected, it would send with plain send() straight past the rules: refused towards the virtual
+           networks (and under --isolate anywhere else), as the kernel would refuse what it cannot route. */
+        if (netcon_address_from_sockaddr(address, length, &remote) != 0 || remote.family == 0)
+            return netcon_result(NETCON_PASS(connect)(fd, address, length));
+        if (netcon_routes_classify(&remote) > NETCON_ROUTE_HOST) return -EOPNOTSUPP;
+        if (netcon_config.isolate) return -ENETUNREACH;
+        return netcon_result(NETCON_PASS(connect)(fd, address, length));
+    }
     if (class != NETCON_FD_KERNEL || !netcon_socket_is_candidate(&entry) ||
         !netcon_parse_for(&entry, address, length, &remote))
         return netcon_result(NETCON_PASS(connect)(fd, address, length));
@@ -221,7 +232,7 @@ long netcon_call_listen(int fd, int backlog) {
     enum netcon_fd_class class = netcon_socket_find(fd, &entry);
     if (class == NETCON_FD_VIRTUAL) {
         if (entry.kind == NETCON_RPC_KIND_TCP_LISTENER) return 0;
-        return entry.kind == NETCON_RPC_KIND_UDP ? -EOPNOTSUPP : -EINVAL;
+        return netcon_kind_has_datagrams(entry.kind) ? -EOPNOTSUPP : -EINVAL;
     }
     if (class != NETCON_FD_KERNEL || !netcon_socket_is_candidate(&entry) || entry.type != SOCK_STREAM)
         return netcon_result(NETCON_PASS(listen)(fd, backlog));
@@ -332,7 +343,7 @@ long netcon_call_accept(int fd, struct sockaddr *address, socklen_t *length, int
     struct netcon_socket entry;
     if (netcon_socket_find(fd, &entry) == NETCON_FD_VIRTUAL) {
         if (entry.kind == NETCON_RPC_KIND_TCP_LISTENER) return netcon_accept_virtual(fd, &entry, address, length, flags);
-        return entry.kind == NETCON_RPC_KIND_UDP ? -EOPNOTSUPP : -EINVAL;
+        return netcon_kind_has_datagrams(entry.kind) ? -EOPNOTSUPP : -EINVAL;
     }
     return netcon_result(NETCON_PASS(accept4)(fd, address, length, flags));
 }

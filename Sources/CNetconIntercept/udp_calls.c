@@ -84,13 +84,44 @@ long netcon_udp_connect(struct netcon_socket *entry, const netcon_rpc_address *r
     return 0;
 }
 
-/* The descriptor's socket as a virtual UDP socket that can send to `destination`: a kernel UDP socket whose
-   destination is virtual is bound on the virtual network first. Returns 1 when the data call is the
-   library's, 0 when the real call should run, or -errno. */
+/* ICMP_OPEN on the kernel echo socket fd's behalf and put the virtual socket in its place. */
+static long netcon_icmp_open(int fd, struct netcon_socket *entry) {
+    netcon_rpc_request request = netcon_rpc_request_for(NETCON_RPC_OP_ICMP_OPEN);
+    request.domain = entry->domain;
+    if (entry->type == SOCK_RAW) request.flags |= NETCON_RPC_FLAG_RAW;
+    netcon_rpc_reply reply;
+    int received;
+    int result = netcon_rpc_call(&request, &reply, &received, NETCON_RPC_TIMEOUT_SECONDS);
+    if (result < 0) return -ENETUNREACH;
+    if (reply.error != 0) return -reply.error;
+    if (received < 0) return -ENETUNREACH;
+    struct netcon_socket virtual_socket = {
+        .kind = NETCON_RPC_KIND_ICMP,
+        .domain = entry->domain,
+        .type = entry->type,
+        .protocol = entry->protocol,
+    };
+    result = netcon_socket_adopt(fd, received, &virtual_socket);
+    if (result < 0) return result;
+    *entry = virtual_socket;
+    return 0;
+}
+
+/* The descriptor's socket as a virtual datagram socket that can send to `destination`: a kernel UDP socket
+   whose destination is virtual is bound on the virtual network first, a kernel ICMP echo socket opened there.
+   Returns 1 when the data call is the library's, 0 when the real call should run, or -errno. */
 static long netcon_udp_sender(int fd, struct netcon_socket *entry, const struct sockaddr *destination,
                               socklen_t destination_length) {
     enum netcon_fd_class class = netcon_socket_find(fd, entry);
-    if (class == NETCON_FD_VIRTUAL) return entry->kind == NETCON_RPC_KIND_UDP;
+    if (class == NETCON_FD_VIRTUAL) return netcon_kind_has_datagrams(entry->kind);
+    if (class == NETCON_FD_KERNEL && netcon_socket_is_echo(entry) && destination != NULL) {
+        netcon_rpc_address remote;
+        if (netcon_address_from_sockaddr(destination, destination_length, &remote) != 0 || remote.family == 0) return 0;
+        if (netcon_routes_classify(&remote) <= NETCON_ROUTE_HOST) return netcon_config.isolate ? -ENETUNREACH : 0;
+        netcon_debug("sendto fd %d: virtual destination, opening a virtual icmp socket", fd);
+        long result = netcon_icmp_open(fd, entry);
+        return result < 0 ? result : 1;
+    }
     if (class != NETCON_FD_KERNEL || !netcon_socket_is_candidate(entry) || entry->type != SOCK_DGRAM ||
         destination == NULL)
         return 0;
@@ -210,7 +241,7 @@ long netcon_call_sendto(int fd, const void *buffer, size_t length, int flags, co
 long netcon_call_recvmsg(int fd, struct msghdr *message, int flags) {
     struct netcon_socket entry;
     if (netcon_socket_find(fd, &entry) == NETCON_FD_VIRTUAL) {
-        if (entry.kind == NETCON_RPC_KIND_UDP) return netcon_udp_receive(fd, &entry, message, flags);
+        if (netcon_kind_has_datagrams(entry.kind)) return netcon_udp_receive(fd, &entry, message, flags);
         /* A TCP socket gives no source address (the kernel sets the length to 0); a unix one would name its peer. */
         void *name = message->msg_name;
         message->msg_name = NULL;
@@ -253,7 +284,7 @@ long netcon_call_sendmmsg(int fd, struct mmsghdr *messages, unsigned int count, 
 
 long netcon_call_recvmmsg(int fd, struct mmsghdr *messages, unsigned int count, int flags, struct timespec *timeout) {
     struct netcon_socket entry;
-    if (netcon_socket_find(fd, &entry) != NETCON_FD_VIRTUAL || entry.kind != NETCON_RPC_KIND_UDP)
+    if (netcon_socket_find(fd, &entry) != NETCON_FD_VIRTUAL || !netcon_kind_has_datagrams(entry.kind))
         return netcon_result(NETCON_PASS(recvmmsg)(fd, messages, count, flags, timeout));
     unsigned int received = 0;
     int each = flags & ~MSG_WAITFORONE;

@@ -24,6 +24,8 @@ public enum RPCRequest: Equatable, Sendable {
     case udpConnect(inode: UInt64, remote: RPCEndpoint?)
     case describe(inode: UInt64)
     case setOption(inode: UInt64, RPCSocketOption, value: Int32)
+    /// An ICMP echo socket of `domain` (ICMP or ICMPv6); `raw`: IPv4 messages arrive with their IP header.
+    case icmpOpen(domain: RPCDomain, raw: Bool)
 
     public init(bytes: some Collection<UInt8>) throws(RPCDecodeError) {
         let raw = try RPCMessageBytes.decode(bytes, as: netcon_rpc_request.self)
@@ -54,6 +56,8 @@ public enum RPCRequest: Equatable, Sendable {
         case NETCON_RPC_OP_SETSOCKOPT:
             guard let option = RPCSocketOption(rawValue: raw.option) else { throw .badValue("unknown option \(raw.option)") }
             self = .setOption(inode: raw.inode, option, value: raw.value)
+        case NETCON_RPC_OP_ICMP_OPEN:
+            self = .icmpOpen(domain: try RPCDomain(raw: raw.domain), raw: has(NETCON_RPC_FLAG_RAW))
         default:
             throw .unknownOperation(raw.op)
         }
@@ -99,6 +103,10 @@ public enum RPCRequest: Equatable, Sendable {
             raw.inode = inode
             raw.option = option.rawValue
             raw.value = value
+        case let .icmpOpen(domain, isRaw):
+            raw.op = UInt32(NETCON_RPC_OP_ICMP_OPEN)
+            raw.domain = domain.rawValue
+            if isRaw { flags |= NETCON_RPC_FLAG_RAW }
         }
         raw.flags = UInt16(flags)
         return RPCMessageBytes.encode(raw)
@@ -114,6 +122,7 @@ public enum RPCRequest: Equatable, Sendable {
         case .udpConnect: NETCON_RPC_OP_UDP_CONNECT
         case .describe: NETCON_RPC_OP_DESCRIBE
         case .setOption: NETCON_RPC_OP_SETSOCKOPT
+        case .icmpOpen: NETCON_RPC_OP_ICMP_OPEN
         }
         return UInt32(code)
     }

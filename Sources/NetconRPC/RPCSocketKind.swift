@@ -5,4 +5,5 @@ public enum RPCSocketKind: UInt16, Sendable {
     case tcpConnection = 1
     case tcpListener = 2
     case udp = 3
+    case icmp = 4
 }

@@ -16,6 +16,8 @@ import Testing
         .tcpListen(local: RPCEndpoint(address: nil, port: 8080), domain: .inet, backlog: 511, listenHost: false, v6Only: false, reusePort: true),
         .udpBind(local: RPCEndpoint(address: nil, port: 53), domain: .inet, v6Only: false),
         .udpBind(local: RPCEndpoint(address: nil, port: 53), domain: .inet6, v6Only: true, reuse: true),
+        .icmpOpen(domain: .inet, raw: true),
+        .icmpOpen(domain: .inet6, raw: false),
         .udpConnect(inode: 123_456_789, remote: RPCEndpoint(address: v6, port: 9)),
         .udpConnect(inode: 1, remote: nil),
         .describe(inode: .max),

@@ -72,7 +72,8 @@ bool netcon_answer_prepare(struct netcon_notice *notice, enum netcon_readiness *
     notice->inode = status.st_ino;
     struct netcon_socket entry;
     enum netcon_fd_class class = netcon_socket_find(notice->fd, &entry);
-    bool served = class == NETCON_FD_VIRTUAL || (class == NETCON_FD_KERNEL && netcon_socket_is_candidate(&entry));
+    bool served = class == NETCON_FD_VIRTUAL ||
+                  (class == NETCON_FD_KERNEL && (netcon_socket_is_candidate(&entry) || netcon_socket_is_echo(&entry)));
     if (!served) {
         long refusal = 0;
         if (netcon_config.isolate && class == NETCON_FD_KERNEL && (entry.domain == AF_INET || entry.domain == AF_INET6))

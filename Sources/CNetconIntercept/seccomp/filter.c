@@ -55,27 +55,79 @@ static void netcon_rule_with_address(struct netcon_filter *filter, int number, i
     netcon_emit(filter, (struct sock_filter)RETURN(NOTIFY));
 }
 
+/* Forward jumps to labels placed later in a block: each jump remembers which label it wants, and placing the
+   label patches the jumps that wait for it (BPF jumps only forward). */
+enum { NETCON_NEXT = -1 }; /* a jump that falls through */
+
+struct netcon_block {
+    struct netcon_filter *filter;
+    unsigned short waiting[32][2]; /* instruction index, label */
+    unsigned char true_branch[32];
+    int waiting_count;
+};
+
+static void netcon_jump(struct netcon_block *block, unsigned int value, int if_true, int if_false) {
+    unsigned short at = block->filter->count;
+    netcon_emit(block->filter, (struct sock_filter)JUMP_IF(value, 0, 0));
+    int labels[2] = {if_true, if_false};
+    for (int branch = 0; branch < 2; branch++) {
+        if (labels[branch] == NETCON_NEXT || block->waiting_count == 32) continue;
+        block->waiting[block->waiting_count][0] = at;
+        block->waiting[block->waiting_count][1] = (unsigned short)labels[branch];
+        block->true_branch[block->waiting_count] = branch == 0;
+        block->waiting_count++;
+    }
+}
+
+static void netcon_place(struct netcon_block *block, int label) {
+    unsigned short here = block->filter->count;
+    for (int i = 0; i < block->waiting_count; i++) {
+        if (block->waiting[i][1] != label) continue;
+        struct sock_filter *jump = &block->filter->instructions[block->waiting[i][0]];
+        unsigned char offset = (unsigned char)(here - block->waiting[i][0] - 1);
+        if (block->true_branch[i]) jump->jt = offset;
+        else jump->jf = offset;
+    }
+}
+
 /* socket() under --isolate: unix and netlink sockets (local, not a network), TCP and UDP (the rules serve
-   them); every other kind (raw, packet, ICMP, SCTP, other families) is refused before it exists. */
+   them), ICMP echo sockets, datagram or raw (the rules serve those sent to the virtual networks and refuse the
+   rest); every other kind (raw TCP or UDP, packet sockets, SCTP, other families) is refused before it exists. */
 static void netcon_isolated_sockets(struct netcon_filter *filter) {
-    /* 16 instructions after the first jump */
-    netcon_emit(filter, (struct sock_filter)JUMP_IF(SYS_socket, 0, 16));
+    enum { OTHER_CALL, ALLOWED, REFUSED, NO_FAMILY, INET, TRANSPORT, ECHO };
+    struct netcon_block block = {.filter = filter};
+    netcon_jump(&block, SYS_socket, NETCON_NEXT, OTHER_CALL);
     netcon_emit(filter, (struct sock_filter)LOAD(NETCON_ARG_LOW(0)));
-    netcon_emit(filter, (struct sock_filter)JUMP_IF(AF_UNIX, 11, 0));
-    netcon_emit(filter, (struct sock_filter)JUMP_IF(AF_NETLINK, 10, 0));
-    netcon_emit(filter, (struct sock_filter)JUMP_IF(AF_INET, 1, 0));
-    netcon_emit(filter, (struct sock_filter)JUMP_IF(AF_INET6, 0, 10));
+    netcon_jump(&block, AF_UNIX, ALLOWED, NETCON_NEXT);
+    netcon_jump(&block, AF_NETLINK, ALLOWED, NETCON_NEXT);
+    netcon_jump(&block, AF_INET, INET, NETCON_NEXT);
+    netcon_jump(&block, AF_INET6, INET, NO_FAMILY);
+    netcon_place(&block, INET);
     netcon_emit(filter, (struct sock_filter)LOAD(NETCON_ARG_LOW(1)));
     netcon_emit(filter, (struct sock_filter)AND(0xf)); /* the type without SOCK_NONBLOCK / SOCK_CLOEXEC */
-    netcon_emit(filter, (struct sock_filter)JUMP_IF(SOCK_STREAM, 1, 0));
-    netcon_emit(filter, (struct sock_filter)JUMP_IF(SOCK_DGRAM, 0, 5));
+    netcon_jump(&block, SOCK_STREAM, TRANSPORT, NETCON_NEXT);
+    netcon_jump(&block, SOCK_DGRAM, TRANSPORT, NETCON_NEXT);
+    netcon_jump(&block, SOCK_RAW, ECHO, REFUSED);
+    netcon_place(&block, TRANSPORT);
     netcon_emit(filter, (struct sock_filter)LOAD(NETCON_ARG_LOW(2)));
-    netcon_emit(filter, (struct sock_filter)JUMP_IF(0, 2, 0));
-    netcon_emit(filter, (struct sock_filter)JUMP_IF(IPPROTO_TCP, 1, 0));
-    netcon_emit(filter, (struct sock_filter)JUMP_IF(IPPROTO_UDP, 0, 1));
+    netcon_jump(&block, 0, ALLOWED, NETCON_NEXT);
+    netcon_jump(&block, IPPROTO_TCP, ALLOWED, NETCON_NEXT);
+    netcon_jump(&block, IPPROTO_UDP, ALLOWED, NETCON_NEXT);
+    netcon_jump(&block, IPPROTO_ICMP, ALLOWED, NETCON_NEXT);
+    netcon_jump(&block, IPPROTO_ICMPV6, ALLOWED, REFUSED);
+    netcon_place(&block, ECHO);
+    netcon_emit(filter, (struct sock_filter)LOAD(NETCON_ARG_LOW(2)));
+    netcon_jump(&block, IPPROTO_ICMP, ALLOWED, NETCON_NEXT);
+    netcon_jump(&block, IPPROTO_ICMPV6, ALLOWED, REFUSED);
+    netcon_place(&block, ALLOWED);
     netcon_emit(filter, (struct sock_filter)RETURN(ALLOW));
+    netcon_place(&block, REFUSED);
     netcon_emit(filter, (struct sock_filter)RETURN(REFUSE(EACCES)));
+    netcon_place(&block, NO_FAMILY);
     netcon_emit(filter, (struct sock_filter)RETURN(REFUSE(EAFNOSUPPORT)));
+    netcon_place(&block, OTHER_CALL);
+    /* past the block the accumulator must hold nr again, as the rules that follow expect */
+    netcon_emit(filter, (struct sock_filter)LOAD(NETCON_NR));
 }
 
 void netcon_filter_build(struct netcon_filter *filter, bool isolate) {

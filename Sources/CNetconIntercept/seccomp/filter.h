@@ -3,7 +3,7 @@
 #include <linux/filter.h>
 #include <stdbool.h>
 
-#define NETCON_FILTER_MAX 96
+#define NETCON_FILTER_MAX 160
 
 struct netcon_filter {
     struct sock_filter instructions[NETCON_FILTER_MAX];

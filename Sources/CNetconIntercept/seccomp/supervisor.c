@@ -12,7 +12,9 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../config.h"
@@ -33,6 +35,12 @@ void netcon_intercept_configure(const struct netcon_intercept_settings *settings
 /* A waiting call re-checks its notification this often, to notice a program that was interrupted or died. */
 #define NETCON_WAIT_SLICE_MS 200
 
+static long long netcon_now_ms(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
 struct netcon_waiting_call {
     struct netcon_notice notice;
     enum netcon_readiness readiness;
@@ -42,9 +50,29 @@ static void *netcon_answer_later(void *argument) {
     struct netcon_waiting_call *call = argument;
     struct netcon_notice *notice = &call->notice;
     if (call->readiness == NETCON_WAIT_READABLE || call->readiness == NETCON_WAIT_WRITABLE) {
-        struct pollfd poller = {.fd = notice->fd, .events = call->readiness == NETCON_WAIT_READABLE ? POLLIN : POLLOUT};
+        bool reading = call->readiness == NETCON_WAIT_READABLE;
+        struct pollfd poller = {.fd = notice->fd, .events = reading ? POLLIN : POLLOUT};
+        /* SO_RCVTIMEO / SO_SNDTIMEO bound the wait as they bound the kernel's: then the call fails with EAGAIN. */
+        struct timeval limit = {0, 0};
+        socklen_t length = sizeof limit;
+        getsockopt(notice->fd, SOL_SOCKET, reading ? SO_RCVTIMEO : SO_SNDTIMEO, &limit, &length);
+        long long deadline = limit.tv_sec != 0 || limit.tv_usec != 0
+                                 ? netcon_now_ms() + (long long)limit.tv_sec * 1000 + limit.tv_usec / 1000
+                                 : 0;
         for (;;) {
-            int ready = poll(&poller, 1, NETCON_WAIT_SLICE_MS);
+            int slice = NETCON_WAIT_SLICE_MS;
+            if (deadline != 0) {
+                long long left = deadline - netcon_now_ms();
+                if (left <= 0) {
+                    close(notice->fd);
+                    notice->fd = -1;
+                    netcon_notice_answer(notice, -EAGAIN);
+                    free(call);
+                    return NULL;
+                }
+                if (left < slice) slice = (int)left;
+            }
+            int ready = poll(&poller, 1, slice);
             if (ready > 0 || (ready < 0 && errno != EINTR)) break;
             if (!netcon_notice_valid(notice)) {
                 close(notice->fd);

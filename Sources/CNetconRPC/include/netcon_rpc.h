@@ -72,6 +72,11 @@ enum {
     NETCON_RPC_OP_DESCRIBE = 6,
     /* request: inode, option, value. */
     NETCON_RPC_OP_SETSOCKOPT = 7,
+    /* request: domain (AF_INET: ICMP, AF_INET6: ICMPv6), flags RAW (a SOCK_RAW socket: IPv4 datagrams arrive
+       with their IP header). reply: an ICMP descriptor, inode. Like an unconnected UDP descriptor: each
+       datagram is netcon_rpc_datagram_header + an ICMP message (the destination's address, port 0; the node
+       fills in the checksum); echo replies and errors arrive the same way, with the source in the header. */
+    NETCON_RPC_OP_ICMP_OPEN = 8,
 };
 
 enum {
@@ -79,6 +84,7 @@ enum {
     NETCON_RPC_KIND_TCP_CONNECTION = 1,
     NETCON_RPC_KIND_TCP_LISTENER = 2,
     NETCON_RPC_KIND_UDP = 3,
+    NETCON_RPC_KIND_ICMP = 4,
 };
 
 /* request flags */
@@ -92,6 +98,8 @@ enum {
        set it too (UDP: a connected socket gets its peer's datagrams, the newest unconnected one the rest; TCP: the
        listeners take turns at the connections) */
     NETCON_RPC_FLAG_REUSE = 1 << 5,
+    /* ICMP_OPEN: the program's socket is SOCK_RAW (else SOCK_DGRAM, a "ping socket") */
+    NETCON_RPC_FLAG_RAW = 1 << 6,
 };
 
 /* reply flags */

@@ -41,6 +41,8 @@ final class SocketBridge: @unchecked Sendable {
             listen(request, on: local, domain: domain, listenHost: listenHost, v6Only: v6Only, reusePort: reusePort, reply: reply)
         case let .udpBind(local, domain, v6Only, reuse):
             bindUDP(request, on: local, domain: domain, v6Only: v6Only, reuse: reuse, reply: reply)
+        case let .icmpOpen(domain, raw):
+            openICMP(request, domain: domain, raw: raw, reply: reply)
         case let .udpConnect(inode, remote):
             guard let udp = sockets[inode] as? UDPBridge else {
                 reply(.failure(request, errno: ENOENT), nil)
@@ -163,6 +165,23 @@ final class SocketBridge: @unchecked Sendable {
             try udp.start()
             sockets[pair.inode] = udp
             reply(RPCReply(operation: request.operation, kind: .udp, domain: domain, inode: pair.inode, local: udp.local), pair.program)
+        } catch let error as NetStackError {
+            reply(.failure(request, errno: error.errno), nil)
+        } catch let error as Errno {
+            reply(.failure(request, errno: error.rawValue), nil)
+        } catch {
+            reply(.failure(request, errno: EIO), nil)
+        }
+    }
+
+    private func openICMP(_ request: RPCRequest, domain: RPCDomain, raw: Bool, reply: @escaping Reply) {
+        do {
+            let pair = try SocketPair(type: CInt(SOCK_SEQPACKET.rawValue))
+            let icmp = try ICMPBridge(domain: domain, raw: raw, pair: pair, loop: loop, scratch: scratch, networks: networks,
+                                      onFinished: { [unowned self] in ended($0, error: $1) })
+            try icmp.start()
+            sockets[pair.inode] = icmp
+            reply(RPCReply(operation: request.operation, kind: .icmp, domain: domain, inode: pair.inode), pair.program)
         } catch let error as NetStackError {
             reply(.failure(request, errno: error.errno), nil)
         } catch let error as Errno {

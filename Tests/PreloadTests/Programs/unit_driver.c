@@ -151,7 +151,40 @@ static void datagram_checks(void) {
     netcon_rpc_address peer = v6("fd80::7", 5353), back;
     netcon_datagram_pack(&header, &peer);
     CHECK("datagram.round_trip", netcon_datagram_unpack(&header, &back, NULL) == 0 && netcon_address_equal(&back, &peer));
-    CHECK("datagram.header_size", sizeof header == 24);
+    CHECK("datagram.header_size", sizeof header == 48);
+    netcon_rpc_address local = v4("10.1.2.3", 53), said;
+    header.local = local;
+    CHECK("datagram.local_unpacked", netcon_datagram_unpack(&header, &back, &said) == 0 && netcon_address_equal(&said, &local));
+    memset(&header.local, 0, sizeof header.local);
+    CHECK("datagram.no_local_is_family_0", netcon_datagram_unpack(&header, &back, &said) == 0 && said.family == 0);
+
+    union {
+        char bytes[128];
+        struct cmsghdr align;
+    } control;
+    struct msghdr message = {.msg_control = control.bytes, .msg_controllen = sizeof control.bytes};
+    netcon_datagram_packet_info(&message, &local, AF_INET, NETCON_OPTION_PKTINFO);
+    struct cmsghdr *first = CMSG_FIRSTHDR(&message);
+    struct in_pktinfo info4;
+    if (first != NULL) memcpy(&info4, CMSG_DATA(first), sizeof info4);
+    CHECK("datagram.ip_pktinfo", first != NULL && first->cmsg_level == IPPROTO_IP && first->cmsg_type == IP_PKTINFO &&
+                                     memcmp(&info4.ipi_addr, local.bytes, 4) == 0 && info4.ipi_ifindex == 1 &&
+                                     CMSG_NXTHDR(&message, first) == NULL);
+    message.msg_controllen = sizeof control.bytes;
+    netcon_datagram_packet_info(&message, &local, AF_INET6, NETCON_OPTION_RECVPKTINFO6);
+    first = CMSG_FIRSTHDR(&message);
+    struct in6_pktinfo info6;
+    if (first != NULL) memcpy(&info6, CMSG_DATA(first), sizeof info6);
+    CHECK("datagram.ipv6_pktinfo_v4_mapped", first != NULL && first->cmsg_level == IPPROTO_IPV6 &&
+                                                 first->cmsg_type == IPV6_PKTINFO && IN6_IS_ADDR_V4MAPPED(&info6.ipi6_addr) &&
+                                                 memcmp(&info6.ipi6_addr.s6_addr[12], local.bytes, 4) == 0);
+    message.msg_controllen = 8;
+    message.msg_flags = 0;
+    netcon_datagram_packet_info(&message, &local, AF_INET, NETCON_OPTION_PKTINFO);
+    CHECK("datagram.pktinfo_truncated", message.msg_controllen == 0 && (message.msg_flags & MSG_CTRUNC));
+    message.msg_controllen = sizeof control.bytes;
+    netcon_datagram_packet_info(&message, &local, AF_INET, 0);
+    CHECK("datagram.no_option_no_pktinfo", message.msg_controllen == 0);
     memset(&header, 0, sizeof header);
     CHECK("datagram.unpack_rejects_no_family", netcon_datagram_unpack(&header, &back, NULL) == -EPROTO);
 
@@ -161,9 +194,9 @@ static void datagram_checks(void) {
     CHECK("datagram.vectors", vectors[0].iov_base == &header && vectors[0].iov_len == sizeof header &&
                                   vectors[1].iov_base == one && vectors[1].iov_len == 3 && vectors[2].iov_base == two &&
                                   vectors[2].iov_len == 2);
-    CHECK("datagram.payload_length", netcon_datagram_payload_length(24 + 1400) == 1400 &&
-                                         netcon_datagram_payload_length(24) == 0 &&
-                                         netcon_datagram_payload_length(23) == -EPROTO);
+    CHECK("datagram.payload_length", netcon_datagram_payload_length(48 + 1400) == 1400 &&
+                                         netcon_datagram_payload_length(48) == 0 &&
+                                         netcon_datagram_payload_length(47) == -EPROTO);
 }
 
 static void table_checks(void) {
