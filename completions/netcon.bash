@@ -262,7 +262,7 @@ _netcon_exec() {
     repeating_flags=()
     non_repeating_flags=(--isolate --listen-host --version -h --help)
     repeating_options=(--network --join)
-    non_repeating_options=(--home --timeout --port --log-level)
+    non_repeating_options=(--home --intercept --timeout --port --log-level)
     __netcon_offer_flags_options -1
 
     # Offer option value completions
@@ -275,6 +275,10 @@ _netcon_exec() {
         return
         ;;
     '--join')
+        return
+        ;;
+    '--intercept')
+        __netcon_add_completions -W 'auto'$'\n''preload'$'\n''seccomp'
         return
         ;;
     '--timeout')

@@ -8,14 +8,19 @@ struct Exec: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a program whose sockets live on the virtual network.",
         discussion: """
-            Runs PROGRAM with netcon's intercept library preloaded: its TCP and UDP sockets towards the \
-            network's addresses and routes are served by the node's user-space stack, everything else goes \
-            through the host's network (--isolate forbids that). Wildcard listeners accept from the virtual \
-            network (--listen-host: also from the host's). Uses the running daemon of the home; without one, \
-            runs a node inside this process (the container entrypoint case) and stops it when PROGRAM ends. \
-            Waits until every network is ready (progress on stderr; stdout is the program's). The exit status \
-            is PROGRAM's (128+N when signal N ended it); SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 \
-            and SIGWINCH are passed on. Exit 127: PROGRAM not found; 62: a network is not ready in time.
+            Runs PROGRAM with its TCP, UDP and ICMP echo sockets towards the networks' addresses and routes \
+            served by the node's user-space stack; everything else goes through the host's network (--isolate \
+            forbids that, for every program). --intercept auto (the default) stops the program's socket calls \
+            with a seccomp filter answered by netcon, which serves static and Go programs too and keeps serving \
+            a program after it changes uid; where the kernel has no seccomp user notification it preloads \
+            netcon's library into a dynamically linked program instead. --intercept preload and seccomp choose \
+            one path. Wildcard listeners accept from the virtual network (--listen-host: also from the host's). \
+            Uses the running daemon of the home; without one, runs a node inside this process (the container \
+            entrypoint case) and stops it when PROGRAM ends. Waits until every network is ready (progress on \
+            stderr; stdout is the program's). The exit status is PROGRAM's (128+N when signal N ended it); \
+            SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH are passed on. Exit 127: PROGRAM \
+            not found; 62: a network is not ready in time; 69: the interception PROGRAM needs (seccomp, for a \
+            static program or under --isolate) cannot be set up here; 64: --isolate with --intercept preload.
             """
     )
 
@@ -33,7 +38,7 @@ struct Exec: ParsableCommand {
     @Flag(name: .long, help: "Wildcard TCP listeners also accept connections from the host's network.")
     var listenHost = false
 
-    @Option(name: .long, help: ArgumentHelp("How the program's sockets are intercepted: auto, preload or seccomp.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("How the program's sockets are intercepted: auto (seccomp where the kernel allows it), preload or seccomp.", valueName: "path"))
     var intercept: Interception = .auto
 
     @Option(name: .long, help: "Seconds to wait for the networks to be ready.")
