@@ -94,3 +94,16 @@ record "--isolate: no raw TCP socket" "Permission denied" \
 record "--isolate: the host listener was never reached" "" "$(cat "$base/host-accepted" 2>/dev/null)"
 record "without --isolate a static program reaches the host" "host page" "$(timeout 30 "$netcon" exec --home "$base/client" --intercept "$intercept" -- busybox wget -q -O- "http://127.0.0.1:$host_port/" 2>/dev/null)"
 kill "${pids[-1]}" 2>/dev/null; wait "${pids[-1]}" 2>/dev/null; unset 'pids[-1]'
+
+# Where the kernel (or a sandbox) refuses seccomp filters: a static program and --isolate are refused with exit 69,
+# never run unserved; a dynamically linked program falls back to the preload library and says so.
+without_seccomp=$(dirname "$0")/without-seccomp.py
+start_server python-fallback python3 -m http.server 8210 --bind :: --directory "$base/www"
+wait_for "client -- curl -sf --max-time 2 http://$ip4:8210/index.html" 100
+record "no seccomp: a static program is refused (exit 69)" "69" \
+  "$(timeout 30 unshare -n "$without_seccomp" "$netcon" exec --home "$base/client" -- busybox wget -q -O- "http://$ip4:8210/index.html" >/dev/null 2>&1; echo $?)"
+record "no seccomp: --isolate is refused (exit 69)" "69" \
+  "$(timeout 30 "$without_seccomp" "$netcon" exec --home "$base/client" --isolate -- true >/dev/null 2>&1; echo $?)"
+record "no seccomp: a dynamic program falls back to the preload library" "hello from the virtual network" \
+  "$(timeout 30 unshare -n "$without_seccomp" "$netcon" exec --home "$base/client" -- curl -s "http://$ip4:8210/index.html" 2>/dev/null)"
+stop_server

@@ -85,9 +85,11 @@ bool netcon_answer_prepare(struct netcon_notice *notice, enum netcon_readiness *
     }
     /* The rules leave receiving, accepting, peer names and options of a kernel socket to the kernel (udp_calls.c,
        tcp_calls.c, name_calls.c, sockopt_calls.c): continued at once, without copying the program's buffers. */
+    /* So do they a kernel stream socket's sends (its destination was decided when it connected). */
     if (class == NETCON_FD_KERNEL &&
         (netcon_is_receive(nr) || nr == SYS_accept || nr == SYS_accept4 || nr == SYS_getpeername ||
-         nr == SYS_getsockopt || nr == SYS_setsockopt || (nr == SYS_getsockname && !entry.pending_bind))) {
+         nr == SYS_getsockopt || nr == SYS_setsockopt || (nr == SYS_getsockname && !entry.pending_bind) ||
+         (netcon_is_send(nr) && entry.type == SOCK_STREAM))) {
         netcon_drop_copy(notice);
         netcon_notice_continue(notice);
         return false;

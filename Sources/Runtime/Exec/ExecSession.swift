@@ -55,8 +55,12 @@ public struct ExecSession {
         // First, before any thread exists: the program's signals are ours to pass on.
         let supervisor = try ProgramSupervisor()
         let program = try ProgramImage.find(options.command[0], searchPath: getenv("PATH").map { String(cString: $0) })
+        let filterError = options.interception == .preload ? nil : Self.filterUnavailability()
         let plan = try InterceptionPlan.decide(options.interception, isolate: options.isolate, program: program,
-                                               filterError: options.interception == .preload ? nil : Self.filterUnavailability())
+                                               filterError: filterError)
+        if options.interception == .auto, let filterError {
+            progress("netcon: \(filterError); using the preload library: static programs \(program.path) starts are not served")
+        }
         let library = plan.preload ? try PreloadLibrary.install() : nil
         let control = NodeControl(home: options.home)
 
