@@ -1,7 +1,8 @@
 # Sourced by compat.sh on both paths: the socket options real servers use. iperf3 -u (a second UDP socket on
 # the server's port, SO_REUSEADDR), nginx with `listen ... reuseport` (connections spread over the workers),
-# dnsmasq in its default wildcard mode (IP_PKTINFO / IPV6_RECVPKTINFO on its UDP socket), and options netcon
-# cannot honour failing with an errno instead of a silent success.
+# dnsmasq in its default wildcard mode (IP_PKTINFO / IPV6_RECVPKTINFO on its UDP socket; over TCP its check that the
+# connection's local address is one of the interfaces' in an rtnetlink address dump), and options netcon cannot
+# honour failing with an errno instead of a silent success.
 
 start_server iperf3-udp iperf3 -s -p 5210 -1
 sleep 1
@@ -51,6 +52,9 @@ if command -v dnsmasq >/dev/null && command -v dig >/dev/null; then
   sleep 1
   record "dnsmasq (wildcard mode) + dig over UDP" "10.1.2.3" "$(client -- dig +short +time=2 +tries=2 @"$ip4" -p 5353 netcon.test A 2>/dev/null)"
   record "dnsmasq (wildcard mode) + dig over UDP (IPv6)" "fd00::1234" "$(client -- dig +short +time=2 +tries=2 @"$ip6" -p 5353 netcon.test AAAA 2>/dev/null)"
+  # over TCP dnsmasq accepts a connection only to an address of one of the host's interfaces (rtnetlink)
+  record "dnsmasq (wildcard mode) + dig over TCP" "10.1.2.3" "$(client -- dig +short +tcp +time=2 +tries=2 @"$ip4" -p 5353 netcon.test A 2>/dev/null)"
+  record "dnsmasq (wildcard mode) + dig over TCP (IPv6)" "10.1.2.3" "$(client -- dig +short +tcp +time=2 +tries=2 @"$ip6" -p 5353 netcon.test A 2>/dev/null)"
   stop_server
 else
   record "dnsmasq + dig" "installed" "dnsmasq or dig is missing"

@@ -95,6 +95,27 @@ record "--isolate: the host listener was never reached" "" "$(cat "$base/host-ac
 record "without --isolate a static program reaches the host" "host page" "$(timeout 30 "$netcon" exec --home "$base/client" --intercept "$intercept" -- busybox wget -q -O- "http://127.0.0.1:$host_port/" 2>/dev/null)"
 kill "${pids[-1]}" 2>/dev/null; wait "${pids[-1]}" 2>/dev/null; unset 'pids[-1]'
 
+# getifaddrs() (glibc asks rtnetlink with its own internal calls, which only the seccomp path sees) lists the
+# node's virtual addresses, on the loopback device
+record "getifaddrs lists the virtual addresses" "lo $client_ip4|lo $client_ip6" "$(client -- /usr/bin/python3 -c "
+import ctypes, socket
+class Address(ctypes.Structure): _fields_ = [('family', ctypes.c_ushort), ('data', ctypes.c_ubyte * 26)]
+class Interface(ctypes.Structure): pass
+Interface._fields_ = [('next', ctypes.POINTER(Interface)), ('name', ctypes.c_char_p), ('flags', ctypes.c_uint),
+                      ('address', ctypes.POINTER(Address))]
+libc = ctypes.CDLL(None)
+head = ctypes.POINTER(Interface)()
+libc.getifaddrs(ctypes.byref(head))
+found, item = [], head
+while item:
+    address = item.contents.address
+    if address and address.contents.family == socket.AF_INET:
+        found.append(item.contents.name.decode() + ' ' + socket.inet_ntop(socket.AF_INET, bytes(address.contents.data[2:6])))
+    elif address and address.contents.family == socket.AF_INET6:
+        found.append(item.contents.name.decode() + ' ' + socket.inet_ntop(socket.AF_INET6, bytes(address.contents.data[6:22])))
+    item = item.contents.next
+print('|'.join(line for line in found if line.split(' ')[1] in ('$client_ip4', '$client_ip6')))" 2>/dev/null)"
+
 # Where the kernel (or a sandbox) refuses seccomp filters: a static program and --isolate are refused with exit 69,
 # never run unserved; a dynamically linked program falls back to the preload library and says so.
 without_seccomp=$(dirname "$0")/without-seccomp.py

@@ -55,6 +55,23 @@ int netcon_routes_classify(const netcon_rpc_address *address) {
     return result;
 }
 
+int netcon_routes_copy(netcon_rpc_route *out, size_t capacity) {
+    long long now = netcon_now_ns();
+    pthread_mutex_lock(&netcon_routes_lock);
+    int fresh = netcon_routes_valid && now - netcon_routes_fetched_at < NETCON_ROUTES_LIFETIME_NS;
+    pthread_mutex_unlock(&netcon_routes_lock);
+    if (!fresh) netcon_routes_refresh(now);
+    pthread_mutex_lock(&netcon_routes_lock);
+    int result = netcon_routes_error;
+    if (result == 0) {
+        size_t count = netcon_route_count < capacity ? netcon_route_count : capacity;
+        memcpy(out, netcon_routes, count * sizeof *out);
+        result = (int)count;
+    }
+    pthread_mutex_unlock(&netcon_routes_lock);
+    return result;
+}
+
 void netcon_routes_reset_after_fork(void) { pthread_mutex_init(&netcon_routes_lock, NULL); }
 void netcon_routes_lock_for_fork(void) { pthread_mutex_lock(&netcon_routes_lock); }
 void netcon_routes_unlock_after_fork(void) { pthread_mutex_unlock(&netcon_routes_lock); }

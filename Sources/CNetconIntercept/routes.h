@@ -20,6 +20,10 @@ enum netcon_route_match netcon_routes_match(const netcon_rpc_route *routes, size
    or -errno when the node cannot be reached. */
 int netcon_routes_classify(const netcon_rpc_address *address);
 
+/* The node's routes and own addresses (fetched as for classify): copies at most `capacity` into out and returns
+   how many, or -errno. */
+int netcon_routes_copy(netcon_rpc_route *out, size_t capacity);
+
 /* pthread_atfork handlers (sockets.c installs them): the cache lock is taken around fork and the child's is
    fresh. */
 void netcon_routes_lock_for_fork(void);

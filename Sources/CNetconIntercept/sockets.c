@@ -92,7 +92,7 @@ static void netcon_entry_from_reply(struct netcon_socket *entry, const netcon_rp
 static enum netcon_fd_class netcon_classify(int fd, struct netcon_socket *entry) {
     int domain = netcon_int_option(fd, SOL_SOCKET, SO_DOMAIN);
     entry->domain = domain < 0 ? 0 : (uint16_t)domain;
-    if (domain == AF_INET || domain == AF_INET6) {
+    if (domain == AF_INET || domain == AF_INET6 || domain == AF_NETLINK) {
         entry->type = (uint16_t)netcon_int_option(fd, SOL_SOCKET, SO_TYPE);
         entry->protocol = (uint16_t)netcon_int_option(fd, SOL_SOCKET, SO_PROTOCOL);
     } else if (domain == AF_UNIX && netcon_config.discovers_inherited && netcon_config.rpc_socket != NULL &&

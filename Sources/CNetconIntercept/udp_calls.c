@@ -14,6 +14,7 @@
 #include "config.h"
 #include "datagram.h"
 #include "log.h"
+#include "netlink.h"
 #include "real.h"
 #include "result.h"
 #include "routes.h"
@@ -216,6 +217,7 @@ long netcon_call_sendmsg(int fd, const struct msghdr *message, int flags) {
     struct netcon_socket entry;
     long ours = netcon_udp_sender(fd, &entry, message->msg_name, message->msg_namelen);
     if (ours < 0) return ours;
+    if (ours == 0 && netcon_netlink_is_route(&entry)) netcon_netlink_note_request(entry.inode, message);
     if (ours == 0) {
         if (entry.kind == NETCON_RPC_KIND_TCP_CONNECTION && message->msg_name != NULL) {
             /* TCP ignores a destination; a unix stream socket would refuse it. */
@@ -240,7 +242,10 @@ long netcon_call_sendto(int fd, const void *buffer, size_t length, int flags, co
 /* Receives from fd into message: the library's work for a virtual UDP socket, the real call otherwise. */
 long netcon_call_recvmsg(int fd, struct msghdr *message, int flags) {
     struct netcon_socket entry;
-    if (netcon_socket_find(fd, &entry) == NETCON_FD_VIRTUAL) {
+    enum netcon_fd_class class = netcon_socket_find(fd, &entry);
+    if (class == NETCON_FD_KERNEL && netcon_netlink_is_route(&entry) && netcon_netlink_has_pending(entry.inode))
+        return netcon_netlink_receive(fd, entry.inode, message, flags);
+    if (class == NETCON_FD_VIRTUAL) {
         if (netcon_kind_has_datagrams(entry.kind)) return netcon_udp_receive(fd, &entry, message, flags);
         /* A TCP socket gives no source address (the kernel sets the length to 0); a unix one would name its peer. */
         void *name = message->msg_name;
@@ -256,7 +261,9 @@ long netcon_call_recvmsg(int fd, struct msghdr *message, int flags) {
 long netcon_call_recvfrom(int fd, void *buffer, size_t length, int flags, struct sockaddr *address,
                             socklen_t *address_length) {
     struct netcon_socket entry;
-    if (netcon_socket_find(fd, &entry) != NETCON_FD_VIRTUAL)
+    enum netcon_fd_class class = netcon_socket_find(fd, &entry);
+    bool dumping = class == NETCON_FD_KERNEL && netcon_netlink_is_route(&entry) && netcon_netlink_has_pending(entry.inode);
+    if (class != NETCON_FD_VIRTUAL && !dumping)
         return netcon_result(NETCON_PASS(recvfrom)(fd, buffer, length, flags, address, address_length));
     struct iovec vector = {buffer, length};
     struct msghdr message = {.msg_name = address_length ? address : NULL,

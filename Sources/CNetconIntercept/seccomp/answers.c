@@ -19,6 +19,7 @@
 
 #include "../config.h"
 #include "../log.h"
+#include "../netlink.h"
 #include "../socket_calls.h"
 #include "../sockets.h"
 #include "pass_calls.h"
@@ -72,7 +73,10 @@ bool netcon_answer_prepare(struct netcon_notice *notice, enum netcon_readiness *
     notice->inode = status.st_ino;
     struct netcon_socket entry;
     enum netcon_fd_class class = netcon_socket_find(notice->fd, &entry);
-    bool served = class == NETCON_FD_VIRTUAL ||
+    /* A route netlink socket: its address dump requests are noted, and the answers received by the rules. */
+    bool dumping = class == NETCON_FD_KERNEL && netcon_netlink_is_route(&entry) &&
+                   (netcon_is_send(nr) || (netcon_is_receive(nr) && netcon_netlink_has_pending(entry.inode)));
+    bool served = class == NETCON_FD_VIRTUAL || dumping ||
                   (class == NETCON_FD_KERNEL && (netcon_socket_is_candidate(&entry) || netcon_socket_is_echo(&entry)));
     if (!served) {
         long refusal = 0;
@@ -86,7 +90,7 @@ bool netcon_answer_prepare(struct netcon_notice *notice, enum netcon_readiness *
     /* The rules leave receiving, accepting, peer names and options of a kernel socket to the kernel (udp_calls.c,
        tcp_calls.c, name_calls.c, sockopt_calls.c): continued at once, without copying the program's buffers. */
     /* So do they a kernel stream socket's sends (its destination was decided when it connected). */
-    if (class == NETCON_FD_KERNEL &&
+    if (class == NETCON_FD_KERNEL && !dumping &&
         (netcon_is_receive(nr) || nr == SYS_accept || nr == SYS_accept4 || nr == SYS_getpeername ||
          nr == SYS_getsockopt || nr == SYS_setsockopt || (nr == SYS_getsockname && !entry.pending_bind) ||
          (netcon_is_send(nr) && entry.type == SOCK_STREAM))) {
@@ -99,8 +103,9 @@ bool netcon_answer_prepare(struct netcon_notice *notice, enum netcon_readiness *
     if (!blocking) return true;
     if (nr == SYS_connect && class == NETCON_FD_KERNEL) {
         *readiness = NETCON_MAY_BLOCK;
-    } else if (class == NETCON_FD_VIRTUAL && (nr == SYS_accept || nr == SYS_accept4 || netcon_is_receive(nr) ||
-                                              netcon_is_send(nr))) {
+    } else if ((class == NETCON_FD_VIRTUAL && (nr == SYS_accept || nr == SYS_accept4 || netcon_is_receive(nr) ||
+                                               netcon_is_send(nr))) ||
+               (dumping && netcon_is_receive(nr) && !netcon_netlink_has_kept(entry.inode))) {
         struct pollfd poller = {.fd = notice->fd, .events = netcon_is_send(nr) ? POLLOUT : POLLIN};
         if (poll(&poller, 1, 0) == 0) *readiness = netcon_is_send(nr) ? NETCON_WAIT_WRITABLE : NETCON_WAIT_READABLE;
     }
