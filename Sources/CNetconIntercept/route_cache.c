@@ -39,15 +39,20 @@ static void netcon_routes_refresh(long long now) {
     pthread_mutex_unlock(&netcon_routes_lock);
 }
 
-int netcon_routes_classify(const netcon_rpc_address *address) {
-    /* The host's own loopback never needs the node (nor a warning when it is not there). */
-    if (netcon_address_is_loopback(address)) return NETCON_ROUTE_HOST;
+/* Asks the node again when the cache is older than its lifetime. The call is made without the lock: two threads
+   may both ask, which is harmless. */
+static void netcon_routes_make_fresh(void) {
     long long now = netcon_now_ns();
     pthread_mutex_lock(&netcon_routes_lock);
     int fresh = netcon_routes_valid && now - netcon_routes_fetched_at < NETCON_ROUTES_LIFETIME_NS;
     pthread_mutex_unlock(&netcon_routes_lock);
-    /* The call is made without the lock: two threads may both ask, which is harmless. */
     if (!fresh) netcon_routes_refresh(now);
+}
+
+int netcon_routes_classify(const netcon_rpc_address *address) {
+    /* The host's own loopback never needs the node (nor a warning when it is not there). */
+    if (netcon_address_is_loopback(address)) return NETCON_ROUTE_HOST;
+    netcon_routes_make_fresh();
     pthread_mutex_lock(&netcon_routes_lock);
     int result = netcon_routes_error != 0 ? netcon_routes_error
                                           : (int)netcon_routes_match(netcon_routes, netcon_route_count, address);
@@ -56,11 +61,7 @@ int netcon_routes_classify(const netcon_rpc_address *address) {
 }
 
 int netcon_routes_copy(netcon_rpc_route *out, size_t capacity) {
-    long long now = netcon_now_ns();
-    pthread_mutex_lock(&netcon_routes_lock);
-    int fresh = netcon_routes_valid && now - netcon_routes_fetched_at < NETCON_ROUTES_LIFETIME_NS;
-    pthread_mutex_unlock(&netcon_routes_lock);
-    if (!fresh) netcon_routes_refresh(now);
+    netcon_routes_make_fresh();
     pthread_mutex_lock(&netcon_routes_lock);
     int result = netcon_routes_error;
     if (result == 0) {

@@ -52,6 +52,12 @@ void netcon_socket_remember(const struct netcon_socket *entry) {
 
 void netcon_socket_forget(uint64_t inode) { netcon_table_forget(&netcon_sockets, inode); }
 
+bool netcon_socket_flag(int fd, int level, int name) {
+    int value = 0;
+    socklen_t length = sizeof value;
+    return NETCON_REAL(getsockopt)(fd, level, name, &value, &length) == 0 && value != 0;
+}
+
 static int netcon_int_option(int fd, int level, int name) {
     int value = 0;
     socklen_t length = sizeof value;

@@ -11,6 +11,9 @@ enum netcon_fd_class {
     NETCON_FD_VIRTUAL = 2, /* a descriptor the node handed over */
 };
 
+/* An int socket option read as a flag (false when it cannot be read). */
+bool netcon_socket_flag(int fd, int level, int name);
+
 /* One fstat and a table lookup. A socket seen for the first time is classified once (its SO_DOMAIN; an unnamed
    AF_UNIX socket this process did not create is asked about with DESCRIBE, which recognises virtual sockets
    inherited through exec or received from another process) and remembered. */

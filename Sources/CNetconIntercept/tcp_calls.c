@@ -19,12 +19,6 @@
 #include "sockets.h"
 #include "udp.h"
 
-static int netcon_flag_option(int fd, int level, int name) {
-    int value = 0;
-    socklen_t length = sizeof value;
-    return NETCON_REAL(getsockopt)(fd, level, name, &value, &length) == 0 && value != 0;
-}
-
 /* The destination of a connect or bind on a kernel socket of `domain`, as the kernel would read it; false
    when the kernel should see the call itself (malformed, family the socket does not take, AF_UNSPEC). */
 static bool netcon_parse_for(const struct netcon_socket *entry, const struct sockaddr *address, socklen_t length,
@@ -43,15 +37,15 @@ static long netcon_tcp_connect(int fd, struct netcon_socket *entry, const netcon
     request.domain = entry->domain;
     uint32_t options = 0;
     if (nonblocking) request.flags |= NETCON_RPC_FLAG_NONBLOCK;
-    if (netcon_flag_option(fd, IPPROTO_TCP, TCP_NODELAY)) {
+    if (netcon_socket_flag(fd, IPPROTO_TCP, TCP_NODELAY)) {
         request.flags |= NETCON_RPC_FLAG_NODELAY;
         options |= NETCON_OPTION_NODELAY;
     }
-    if (netcon_flag_option(fd, SOL_SOCKET, SO_KEEPALIVE)) {
+    if (netcon_socket_flag(fd, SOL_SOCKET, SO_KEEPALIVE)) {
         request.flags |= NETCON_RPC_FLAG_KEEPALIVE;
         options |= NETCON_OPTION_KEEPALIVE;
     }
-    if (netcon_flag_option(fd, SOL_SOCKET, SO_REUSEADDR)) options |= NETCON_OPTION_REUSEADDR;
+    if (netcon_socket_flag(fd, SOL_SOCKET, SO_REUSEADDR)) options |= NETCON_OPTION_REUSEADDR;
 
     netcon_rpc_reply reply;
     int received;
@@ -217,7 +211,7 @@ long netcon_call_bind(int fd, const struct sockaddr *address, socklen_t length) 
 static int netcon_release_reservation(int fd, struct netcon_socket *entry) {
     int fresh = socket(entry->domain, SOCK_STREAM, 0);
     if (fresh < 0) return -errno;
-    int v6only = netcon_flag_option(fd, IPPROTO_IPV6, IPV6_V6ONLY);
+    int v6only = netcon_socket_flag(fd, IPPROTO_IPV6, IPV6_V6ONLY);
     if (entry->domain == AF_INET6) NETCON_REAL(setsockopt)(fresh, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
     entry->reserved_port = false;
     struct netcon_socket kernel_socket = *entry;
@@ -253,14 +247,14 @@ long netcon_call_listen(int fd, int backlog) {
     request.domain = entry.domain;
     request.backlog = backlog;
     if (netcon_config.listen_host) request.flags |= NETCON_RPC_FLAG_LISTEN_HOST;
-    uint32_t options = netcon_flag_option(fd, SOL_SOCKET, SO_REUSEADDR) ? NETCON_OPTION_REUSEADDR : 0;
+    uint32_t options = netcon_socket_flag(fd, SOL_SOCKET, SO_REUSEADDR) ? NETCON_OPTION_REUSEADDR : 0;
     /* SO_REUSEPORT shares the port with the other listeners that set it (SO_REUSEADDR on a TCP listener is
        only about TIME_WAIT, which a virtual port never has). */
-    if (netcon_flag_option(fd, SOL_SOCKET, SO_REUSEPORT)) {
+    if (netcon_socket_flag(fd, SOL_SOCKET, SO_REUSEPORT)) {
         request.flags |= NETCON_RPC_FLAG_REUSE;
         options |= NETCON_OPTION_REUSEPORT;
     }
-    if (entry.domain == AF_INET6 && netcon_flag_option(fd, IPPROTO_IPV6, IPV6_V6ONLY)) {
+    if (entry.domain == AF_INET6 && netcon_socket_flag(fd, IPPROTO_IPV6, IPV6_V6ONLY)) {
         request.flags |= NETCON_RPC_FLAG_V6ONLY;
         options |= NETCON_OPTION_V6ONLY;
     }

@@ -23,48 +23,45 @@
 #include "sockets.h"
 #include "udp.h"
 
+/* The RPC `request` made for the kernel socket fd, whose reply's descriptor then takes fd's place as
+   *virtual_socket (its local address the reply's); *entry becomes it. `unreachable`: the errno when no node
+   answers. */
+static long netcon_take_over(int fd, const netcon_rpc_request *request, struct netcon_socket *virtual_socket,
+                             struct netcon_socket *entry, int unreachable) {
+    netcon_rpc_reply reply;
+    int received;
+    int result = netcon_rpc_call(request, &reply, &received, NETCON_RPC_TIMEOUT_SECONDS);
+    if (result < 0) return -unreachable;
+    if (reply.error != 0) return -reply.error;
+    if (received < 0) return -unreachable;
+    virtual_socket->local = reply.local;
+    result = netcon_socket_adopt(fd, received, virtual_socket);
+    if (result < 0) return result;
+    *entry = *virtual_socket;
+    return 0;
+}
+
 long netcon_udp_bind(int fd, struct netcon_socket *entry, const netcon_rpc_address *local) {
     netcon_rpc_request request = netcon_rpc_request_for(NETCON_RPC_OP_UDP_BIND);
     request.address = *local;
     request.domain = entry->domain;
-    int v6only = 0;
-    socklen_t length = sizeof v6only;
-    if (entry->domain == AF_INET6 && NETCON_REAL(getsockopt)(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &length) == 0 &&
-        v6only)
-        request.flags |= NETCON_RPC_FLAG_V6ONLY;
-    int broadcast = 0;
-    length = sizeof broadcast;
-    NETCON_REAL(getsockopt)(fd, SOL_SOCKET, SO_BROADCAST, &broadcast, &length);
-    int reuse_address = 0, reuse_port = 0;
-    length = sizeof reuse_address;
-    NETCON_REAL(getsockopt)(fd, SOL_SOCKET, SO_REUSEADDR, &reuse_address, &length);
-    length = sizeof reuse_port;
-    NETCON_REAL(getsockopt)(fd, SOL_SOCKET, SO_REUSEPORT, &reuse_port, &length);
+    /* What the program set on the kernel socket before binding carries over. */
+    bool v6 = entry->domain == AF_INET6;
+    bool v6only = v6 && netcon_socket_flag(fd, IPPROTO_IPV6, IPV6_V6ONLY);
+    bool reuse_address = netcon_socket_flag(fd, SOL_SOCKET, SO_REUSEADDR);
+    bool reuse_port = netcon_socket_flag(fd, SOL_SOCKET, SO_REUSEPORT);
+    if (v6only) request.flags |= NETCON_RPC_FLAG_V6ONLY;
     if (reuse_address || reuse_port) request.flags |= NETCON_RPC_FLAG_REUSE;
-    int packet_info = 0, packet_info6 = 0;
-    length = sizeof packet_info;
-    NETCON_REAL(getsockopt)(fd, IPPROTO_IP, IP_PKTINFO, &packet_info, &length);
-    length = sizeof packet_info6;
-    if (entry->domain == AF_INET6) NETCON_REAL(getsockopt)(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &packet_info6, &length);
-
-    netcon_rpc_reply reply;
-    int received;
-    int result = netcon_rpc_call(&request, &reply, &received, NETCON_RPC_TIMEOUT_SECONDS);
-    if (result < 0) return -EADDRNOTAVAIL;
-    if (reply.error != 0) return -reply.error;
-    if (received < 0) return -EADDRNOTAVAIL;
     struct netcon_socket virtual_socket = {
         .kind = NETCON_RPC_KIND_UDP,
         .domain = entry->domain,
-        .options = (v6only ? NETCON_OPTION_V6ONLY : 0) | (broadcast ? NETCON_OPTION_BROADCAST : 0) |
+        .options = (v6only ? NETCON_OPTION_V6ONLY : 0) |
+                   (netcon_socket_flag(fd, SOL_SOCKET, SO_BROADCAST) ? NETCON_OPTION_BROADCAST : 0) |
                    (reuse_address ? NETCON_OPTION_REUSEADDR : 0) | (reuse_port ? NETCON_OPTION_REUSEPORT : 0) |
-                   (packet_info ? NETCON_OPTION_PKTINFO : 0) | (packet_info6 ? NETCON_OPTION_RECVPKTINFO6 : 0),
-        .local = reply.local,
+                   (netcon_socket_flag(fd, IPPROTO_IP, IP_PKTINFO) ? NETCON_OPTION_PKTINFO : 0) |
+                   (v6 && netcon_socket_flag(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO) ? NETCON_OPTION_RECVPKTINFO6 : 0),
     };
-    result = netcon_socket_adopt(fd, received, &virtual_socket);
-    if (result < 0) return result;
-    *entry = virtual_socket;
-    return 0;
+    return netcon_take_over(fd, &request, &virtual_socket, entry, EADDRNOTAVAIL);
 }
 
 long netcon_udp_connect(struct netcon_socket *entry, const netcon_rpc_address *remote) {
@@ -90,22 +87,13 @@ static long netcon_icmp_open(int fd, struct netcon_socket *entry) {
     netcon_rpc_request request = netcon_rpc_request_for(NETCON_RPC_OP_ICMP_OPEN);
     request.domain = entry->domain;
     if (entry->type == SOCK_RAW) request.flags |= NETCON_RPC_FLAG_RAW;
-    netcon_rpc_reply reply;
-    int received;
-    int result = netcon_rpc_call(&request, &reply, &received, NETCON_RPC_TIMEOUT_SECONDS);
-    if (result < 0) return -ENETUNREACH;
-    if (reply.error != 0) return -reply.error;
-    if (received < 0) return -ENETUNREACH;
     struct netcon_socket virtual_socket = {
         .kind = NETCON_RPC_KIND_ICMP,
         .domain = entry->domain,
         .type = entry->type,
         .protocol = entry->protocol,
     };
-    result = netcon_socket_adopt(fd, received, &virtual_socket);
-    if (result < 0) return result;
-    *entry = virtual_socket;
-    return 0;
+    return netcon_take_over(fd, &request, &virtual_socket, entry, ENETUNREACH);
 }
 
 /* The descriptor's socket as a virtual datagram socket that can send to `destination`: a kernel UDP socket

@@ -107,12 +107,23 @@ final class BenchWorld: @unchecked Sendable {
     /// `netcon ARGS` to completion within `seconds`; its stdout. Throws on a non-zero exit.
     @discardableResult
     func netcon(_ arguments: [String], seconds: Int = 30) throws -> (stdout: String, lastLine: String) {
+        let (status, text) = try capture(executable, arguments, seconds: seconds)
+        guard status == 0 else {
+            let log = String(decoding: (try? readFile("\(base)/commands.log")) ?? [], as: UTF8.self)
+            throw BenchFailure("netcon \(arguments.joined(separator: " ")) failed with status \((status >> 8) & 0xff): \(text)\(log.suffix(400))")
+        }
+        let lines = text.split(separator: "\n")
+        return (text, lines.last.map(String.init) ?? "")
+    }
+
+    /// `program ARGS` to completion within `seconds`: its wait status and stdout; killed (and thrown) past it.
+    private func capture(_ program: String, _ arguments: [String], seconds: Int) throws -> (status: CInt, text: String) {
         var pipeFDs: [CInt] = [-1, -1]
         guard pipe(&pipeFDs) == 0 else { throw BenchFailure("pipe failed") }
         _ = fcntl(pipeFDs[0], F_SETFD, FD_CLOEXEC)
         let pid: pid_t
         do {
-            pid = try spawn(arguments, stdout: pipeFDs[1])
+            pid = try spawn(arguments, stdout: pipeFDs[1], program: program)
         } catch {
             close(pipeFDs[0])
             throw error
@@ -137,15 +148,9 @@ final class BenchWorld: @unchecked Sendable {
         if !exited {
             kill(pid, SIGKILL)
             waitpid(pid, &status, 0)
-            throw BenchFailure("netcon \(arguments.joined(separator: " ")) did not finish within \(seconds) s")
+            throw BenchFailure("\(program) \(arguments.joined(separator: " ")) did not finish within \(seconds) s")
         }
-        let text = String(decoding: output, as: UTF8.self)
-        guard status == 0 else {
-            let log = String(decoding: (try? readFile("\(base)/commands.log")) ?? [], as: UTF8.self)
-            throw BenchFailure("netcon \(arguments.joined(separator: " ")) failed with status \((status >> 8) & 0xff): \(text)\(log.suffix(400))")
-        }
-        let lines = text.split(separator: "\n")
-        return (text, lines.last.map(String.init) ?? "")
+        return (status, String(decoding: output, as: UTF8.self))
     }
 
     /// `netcon ARGS` (or `program ARGS`) left running, its stdout in the commands' log; stop it with `stop`.
@@ -159,33 +164,9 @@ final class BenchWorld: @unchecked Sendable {
         waitpid(pid, &status, 0)
     }
 
-    /// `program ARGS` (default: netcon) to completion within `seconds`: its stdout lines; throws on a non-zero exit.
+    /// `program ARGS` to completion within `seconds`: its stdout lines; throws on a non-zero exit.
     func run(_ program: String, _ arguments: [String], seconds: Int = 60) throws -> [String] {
-        var pipeFDs: [CInt] = [-1, -1]
-        guard pipe(&pipeFDs) == 0 else { throw BenchFailure("pipe failed") }
-        _ = fcntl(pipeFDs[0], F_SETFD, FD_CLOEXEC)
-        let pid = try spawn(arguments, stdout: pipeFDs[1], program: program)
-        defer { close(pipeFDs[0]) }
-        var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let deadline = monotonicMilliseconds() + Int64(seconds) * 1000
-        while monotonicMilliseconds() < deadline {
-            var poller = pollfd(fd: pipeFDs[0], events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, 100) > 0 else { continue }
-            let count = read(pipeFDs[0], &buffer, buffer.count)
-            if count <= 0 { break }
-            output += buffer[0..<count]
-        }
-        var status: CInt = 0
-        if waitpid(pid, &status, WNOHANG) != pid {
-            usleep(200_000)
-            if waitpid(pid, &status, WNOHANG) != pid {
-                kill(pid, SIGKILL)
-                waitpid(pid, &status, 0)
-                throw BenchFailure("\(program) \(arguments.joined(separator: " ")) did not finish within \(seconds) s")
-            }
-        }
-        let text = String(decoding: output, as: UTF8.self)
+        let (status, text) = try capture(program, arguments, seconds: seconds)
         guard status == 0 else { throw BenchFailure("\(program) \(arguments.joined(separator: " ")) failed (\(status)): \(text)") }
         return text.split(separator: "\n").map(String.init)
     }

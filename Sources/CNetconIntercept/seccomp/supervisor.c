@@ -207,20 +207,28 @@ static int netcon_take_listener(pid_t child, int number) {
     return listener < 0 ? -error : listener;
 }
 
+/* A child with a status channel to it: channel[0] is the parent's end, channel[1] the child's (close-on-exec, so
+   a successful exec closes it). Returns the child's pid (0 in the child) or -errno. */
+static pid_t netcon_fork_with_channel(int channel[2]) {
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, channel) != 0) return -errno;
+    pid_t child = fork();
+    if (child < 0) {
+        int error = errno;
+        close(channel[0]);
+        close(channel[1]);
+        return -error;
+    }
+    return child;
+}
+
 int netcon_spawn_supervised(const char *path, char *const argv[], char *const envp[], const int *default_signals,
                             int default_signal_count, pid_t *pid, enum netcon_spawn_stage *stage) {
     *stage = NETCON_SPAWN_START;
     struct netcon_filter filter;
     netcon_filter_build(&filter, netcon_config.isolate);
     int channel[2];
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, channel) != 0) return errno;
-    pid_t child = fork();
-    if (child < 0) {
-        int error = errno;
-        close(channel[0]);
-        close(channel[1]);
-        return error;
-    }
+    pid_t child = netcon_fork_with_channel(channel);
+    if (child < 0) return -child;
     if (child == 0) {
         close(channel[0]);
         netcon_child(channel[1], &filter, path, argv, envp, default_signals, default_signal_count);
@@ -263,14 +271,8 @@ int netcon_intercept_probe(void) {
     struct netcon_filter filter;
     netcon_filter_build(&filter, false);
     int channel[2];
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, channel) != 0) return errno;
-    pid_t child = fork();
-    if (child < 0) {
-        int error = errno;
-        close(channel[0]);
-        close(channel[1]);
-        return error;
-    }
+    pid_t child = netcon_fork_with_channel(channel);
+    if (child < 0) return -child;
     if (child == 0) {
         int listener = netcon_filter_install(&filter);
         struct netcon_child_report report = {NETCON_SPAWN_FILTER, listener < 0 ? -listener : 0};

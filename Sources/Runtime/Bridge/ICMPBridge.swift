@@ -39,14 +39,10 @@ final class ICMPBridge: VirtualSocket, @unchecked Sendable {
 
     /// Bridge thread, once the program has its end.
     func start() throws(Errno) {
-        try loop.register(fd.rawValue, for: .readable) { [self] events in
-            if events.rawValue & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
-                close()
-                onFinished(inode, 0)
-                return
-            }
-            forwardFromProgram()
-        }
+        try ProgramDatagrams.watch(fd.rawValue, on: loop, scratch: scratch, finished: { [self] in
+            close()
+            onFinished(inode, 0)
+        }, datagram: { [self] in forward($0) })
     }
 
     /// lwIP's tcpip thread, core held.
@@ -65,30 +61,18 @@ final class ICMPBridge: VirtualSocket, @unchecked Sendable {
         _ = datagram.withUnsafeBytes { send(destination, $0.baseAddress, $0.count, netcon_msg_nosignal | Int32(MSG_DONTWAIT)) }
     }
 
-    private func forwardFromProgram() {
-        for _ in 0..<64 {
-            let count = recv(fd.rawValue, scratch.bytes.baseAddress, scratch.bytes.count, Int32(MSG_DONTWAIT))
-            if count < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            if count == 0 {
-                close()
-                onFinished(inode, 0)
-                return
-            }
-            let message = UnsafeRawBufferPointer(rebasing: scratch.bytes[0..<count])
-            guard let header = try? RPCDatagramHeader(prefixOf: message), let address = header.peer.address,
-                  networks.interface(toward: address.engineAddress) != nil
-            else { continue }
-            let payload = UnsafeRawBufferPointer(rebasing: message[RPCDatagramHeader.size...])
-            guard payload.count >= 8 else { continue }
-            if !raw {
-                let identifier = UInt16(payload[4]) << 8 | UInt16(payload[5])
-                Stack.withCoreLock { _ = identifiers.insert(identifier) }
-            }
-            _ = try? socket.send(payload, to: address.stackAddress)
+    /// Bridge thread: one ICMP message of the program's, behind its destination.
+    private func forward(_ message: UnsafeRawBufferPointer) {
+        guard let header = try? RPCDatagramHeader(prefixOf: message), let address = header.peer.address,
+              networks.interface(toward: address.engineAddress) != nil
+        else { return }
+        let payload = UnsafeRawBufferPointer(rebasing: message[RPCDatagramHeader.size...])
+        guard payload.count >= 8 else { return }
+        if !raw {
+            let identifier = UInt16(payload[4]) << 8 | UInt16(payload[5])
+            Stack.withCoreLock { _ = identifiers.insert(identifier) }
         }
+        _ = try? socket.send(payload, to: address.stackAddress)
     }
 
     func describe(_ reply: @escaping (RPCReply) -> Void) {

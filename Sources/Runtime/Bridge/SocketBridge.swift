@@ -122,7 +122,7 @@ final class SocketBridge: @unchecked Sendable {
             reply(.failure(request, errno: EADDRNOTAVAIL), nil)
             return
         }
-        do {
+        answering(request, reply) {
             let key = SharedTCPListener.Key(domain: domain, address: local.address, port: local.port, v6Only: v6Only)
             let shared: SharedTCPListener
             if reusePort, local.port != 0, let existing = sharedListeners[key] {
@@ -143,12 +143,6 @@ final class SocketBridge: @unchecked Sendable {
             sockets[pair.inode] = listener
             reply(RPCReply(operation: request.operation, kind: .tcpListener, domain: domain, inode: pair.inode, local: listener.local),
                   pair.program)
-        } catch let error as NetStackError {
-            reply(.failure(request, errno: error.errno), nil)
-        } catch let error as Errno {
-            reply(.failure(request, errno: error.rawValue), nil)
-        } catch {
-            reply(.failure(request, errno: EIO), nil)
         }
     }
 
@@ -158,30 +152,31 @@ final class SocketBridge: @unchecked Sendable {
             reply(.failure(request, errno: EADDRNOTAVAIL), nil)
             return
         }
-        do {
+        answering(request, reply) {
             let pair = try SocketPair(type: CInt(SOCK_SEQPACKET.rawValue))
             let udp = try UDPBridge(local: local, domain: domain, v6Only: v6Only, reuse: reuse, pair: pair, loop: loop, scratch: scratch,
                                     networks: networks, onFinished: { [unowned self] in ended($0, error: $1) })
             try udp.start()
             sockets[pair.inode] = udp
             reply(RPCReply(operation: request.operation, kind: .udp, domain: domain, inode: pair.inode, local: udp.local), pair.program)
-        } catch let error as NetStackError {
-            reply(.failure(request, errno: error.errno), nil)
-        } catch let error as Errno {
-            reply(.failure(request, errno: error.rawValue), nil)
-        } catch {
-            reply(.failure(request, errno: EIO), nil)
         }
     }
 
     private func openICMP(_ request: RPCRequest, domain: RPCDomain, raw: Bool, reply: @escaping Reply) {
-        do {
+        answering(request, reply) {
             let pair = try SocketPair(type: CInt(SOCK_SEQPACKET.rawValue))
             let icmp = try ICMPBridge(domain: domain, raw: raw, pair: pair, loop: loop, scratch: scratch, networks: networks,
                                       onFinished: { [unowned self] in ended($0, error: $1) })
             try icmp.start()
             sockets[pair.inode] = icmp
             reply(RPCReply(operation: request.operation, kind: .icmp, domain: domain, inode: pair.inode), pair.program)
+        }
+    }
+
+    /// Runs `body`, which replies itself; a failure becomes the reply's errno (EIO when it has none).
+    private func answering(_ request: RPCRequest, _ reply: Reply, _ body: () throws -> Void) {
+        do {
+            try body()
         } catch let error as NetStackError {
             reply(.failure(request, errno: error.errno), nil)
         } catch let error as Errno {

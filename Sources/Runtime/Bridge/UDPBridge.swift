@@ -40,14 +40,10 @@ final class UDPBridge: VirtualSocket, @unchecked Sendable {
 
     /// Bridge thread, once the program has its end.
     func start() throws(Errno) {
-        try loop.register(fd.rawValue, for: .readable) { [self] events in
-            if events.rawValue & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
-                close()
-                onFinished(inode, 0)
-                return
-            }
-            forwardFromProgram()
-        }
+        try ProgramDatagrams.watch(fd.rawValue, on: loop, scratch: scratch, finished: { [self] in
+            close()
+            onFinished(inode, 0)
+        }, datagram: { [self] in forward($0) })
     }
 
     /// lwIP's tcpip thread, core held.
@@ -76,36 +72,21 @@ final class UDPBridge: VirtualSocket, @unchecked Sendable {
         }
     }
 
-    private func forwardFromProgram() {
-        let connectedPeer = Stack.withCoreLock { peer }
-        for _ in 0..<64 {
-            let count = recv(fd.rawValue, scratch.bytes.baseAddress, scratch.bytes.count, Int32(MSG_DONTWAIT))
-            if count < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            // SEQPACKET reads 0 at the end: the program closed its socket (an empty datagram reads the same
-            // and is not forwarded).
-            if count == 0 {
-                close()
-                onFinished(inode, 0)
-                return
-            }
-            let message = UnsafeRawBufferPointer(rebasing: scratch.bytes[0..<count])
-            let destination: RPCEndpoint
-            let payload: UnsafeRawBufferPointer
-            if let connectedPeer {
-                destination = connectedPeer
-                payload = message
-            } else {
-                guard let header = try? RPCDatagramHeader(prefixOf: message) else { continue }
-                destination = header.peer
-                payload = UnsafeRawBufferPointer(rebasing: message[RPCDatagramHeader.size...])
-            }
-            // An own address lies inside its network's prefix, so this covers datagrams to ourselves too.
-            guard let address = destination.address, networks.interface(toward: address.engineAddress) != nil else { continue }
-            _ = try? socket.send(payload, to: address.stackAddress, port: destination.port)
+    /// Bridge thread: one datagram of the program's.
+    private func forward(_ message: UnsafeRawBufferPointer) {
+        let destination: RPCEndpoint
+        let payload: UnsafeRawBufferPointer
+        if let connectedPeer = Stack.withCoreLock({ peer }) {
+            destination = connectedPeer
+            payload = message
+        } else {
+            guard let header = try? RPCDatagramHeader(prefixOf: message) else { return }
+            destination = header.peer
+            payload = UnsafeRawBufferPointer(rebasing: message[RPCDatagramHeader.size...])
         }
+        // An own address lies inside its network's prefix, so this covers datagrams to ourselves too.
+        guard let address = destination.address, networks.interface(toward: address.engineAddress) != nil else { return }
+        _ = try? socket.send(payload, to: address.stackAddress, port: destination.port)
     }
 
     /// `remote` nil disconnects. The lwIP socket is connected too, so that of several sockets sharing the port the

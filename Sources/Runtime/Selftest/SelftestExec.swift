@@ -58,35 +58,34 @@ extension SelftestWorld {
     /// The static probe reaches a host listener on 127.0.0.1 without --isolate; with it, its connect fails with
     /// ENETUNREACH and nothing arrives: isolation does not depend on how a program was built.
     func staticIsolation() throws(SelftestFailure) -> String {
-        let (listener, port) = try wrapped { () throws(SelftestProbe.Failure) in try SelftestProbe.loopbackListener() }
-        defer { close(listener) }
-        let served = Mutex<String?>(nil)
-        let server = JoinableThread {
-            do throws(SelftestProbe.Failure) {
-                try SelftestProbe.serveOne(listener)
-                served.withLock { $0 = "" }
-            } catch let failure {
-                served.withLock { $0 = failure.description }
-            }
+        let (port, _, isolated) = try throughHostThenIsolated("the static probe") { (port, isolate) throws(SelftestFailure) in
+            try runStaticProbe(home: "alice", ["fetch", "127.0.0.1", String(port), "65536"], isolate: isolate)
         }
-        let reached = try runStaticProbe(home: "alice", ["fetch", "127.0.0.1", String(port), "65536"])
-        if reached.status != 0 { shutdown(listener, CInt(SHUT_RDWR)) }
-        server.join()
-        guard reached.status == 0 else { throw SelftestFailure("the static probe to 127.0.0.1: \(reached.outcome): \(reached.lastLine)") }
-        if let failure = served.withLock({ $0 }), !failure.isEmpty { throw SelftestFailure("this process's server: \(failure)") }
-
-        let isolated = try runStaticProbe(home: "alice", ["fetch", "127.0.0.1", String(port), "65536"], isolate: true)
         guard isolated.status == ENETUNREACH, isolated.output.contains("connect: errno \(ENETUNREACH)") else {
             throw SelftestFailure("under --isolate the static probe: \(isolated.outcome): \(isolated.lastLine)")
         }
-        var pending = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
-        guard poll(&pending, 1, 0) == 0 else { throw SelftestFailure("under --isolate a static program still reached 127.0.0.1:\(port)") }
         return "127.0.0.1:\(port) via the host: 64 KiB; --isolate: connect failed with ENETUNREACH, nothing arrived"
     }
 
     /// A host address (127.0.0.1, a kernel socket of this process) is reached through the host's stack; with
     /// `--isolate` the same connect fails with ENETUNREACH and nothing arrives.
     func fallThrough() throws(SelftestFailure) -> String {
+        let (port, client, isolated) = try throughHostThenIsolated("the probe") { (port, isolate) throws(SelftestFailure) in
+            try runProbe(home: "alice", ["fetch", "127.0.0.1", String(port), "--bytes", "65536"], isolate: isolate)
+        }
+        let unreachable = String(cString: strerror(ENETUNREACH))
+        guard let status = isolated.status, status > 0, isolated.output.contains(unreachable) else {
+            throw SelftestFailure("under --isolate the probe: \(isolated.outcome): \(isolated.lastLine)")
+        }
+        let checksum = client.lastLine.split(separator: " ").last.map(String.init) ?? "?"
+        return "127.0.0.1:\(port) via the host: 64 KiB, checksum \(checksum); --isolate: \(unreachable.lowercased()) (exit \(status))"
+    }
+
+    /// `run(port, false)` against a one-request server on this process's 127.0.0.1 must be served; `run(port, true)`
+    /// (--isolate) must leave it untouched. Returns the port and both runs (the caller checks how the second failed).
+    private func throughHostThenIsolated(
+        _ what: String, _ run: (_ port: UInt16, _ isolate: Bool) throws(SelftestFailure) -> ChildCommand
+    ) throws(SelftestFailure) -> (port: UInt16, served: ChildCommand, isolated: ChildCommand) {
         let (listener, port) = try wrapped { () throws(SelftestProbe.Failure) in try SelftestProbe.loopbackListener() }
         defer { close(listener) }
         let served = Mutex<String?>(nil)
@@ -100,7 +99,7 @@ extension SelftestWorld {
         }
         let client: ChildCommand
         do {
-            client = try runProbe(home: "alice", ["fetch", "127.0.0.1", String(port), "--bytes", "65536"])
+            client = try run(port, false)
         } catch let failure {
             shutdown(listener, CInt(SHUT_RDWR))
             server.join()
@@ -108,18 +107,13 @@ extension SelftestWorld {
         }
         if client.status != 0 { shutdown(listener, CInt(SHUT_RDWR)) }  // wakes the blocked accept
         server.join()
-        guard client.status == 0 else { throw SelftestFailure("the probe: \(client.outcome): \(client.lastLine)") }
+        guard client.status == 0 else { throw SelftestFailure("\(what) to 127.0.0.1: \(client.outcome): \(client.lastLine)") }
         if let failure = served.withLock({ $0 }), !failure.isEmpty { throw SelftestFailure("this process's server: \(failure)") }
 
-        let isolated = try runProbe(home: "alice", ["fetch", "127.0.0.1", String(port), "--bytes", "65536"], isolate: true)
-        let unreachable = String(cString: strerror(ENETUNREACH))
-        guard let status = isolated.status, status > 0, isolated.output.contains(unreachable) else {
-            throw SelftestFailure("under --isolate the probe: \(isolated.outcome): \(isolated.lastLine)")
-        }
+        let isolated = try run(port, true)
         var pending = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
-        guard poll(&pending, 1, 0) == 0 else { throw SelftestFailure("under --isolate a connection still reached 127.0.0.1:\(port)") }
-        let checksum = client.lastLine.split(separator: " ").last.map(String.init) ?? "?"
-        return "127.0.0.1:\(port) via the host: 64 KiB, checksum \(checksum); --isolate: \(unreachable.lowercased()) (exit \(status))"
+        guard poll(&pending, 1, 0) == 0 else { throw SelftestFailure("under --isolate \(what) still reached 127.0.0.1:\(port)") }
+        return (port, client, isolated)
     }
 
     /// `netcon exec --home <name> [--isolate] [--intercept PATH] -- netcon selftest-probe ARGS`, run to its end
