@@ -61,7 +61,7 @@ else
 fi
 
 record "socket options: served, refused or accepted honestly" \
-  "bindtodevice ENODEV|join EOPNOTSUPP|tos ok|pktinfo 1|segment ENOPROTOOPT" \
+  "bindtodevice ENODEV|join EOPNOTSUPP|tos ok|pktinfo 1|segment ENOPROTOOPT|own-source ok|foreign-source EINVAL|segment-message EOPNOTSUPP" \
   "$(client -- /usr/bin/python3 -c "
 import errno, socket, struct
 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -76,6 +76,12 @@ results = [attempt('bindtodevice', lambda: u.setsockopt(socket.SOL_SOCKET, socke
 u.setsockopt(socket.IPPROTO_IP, 8, 1)  # IP_PKTINFO
 results.append('pktinfo %d' % u.getsockopt(socket.IPPROTO_IP, 8))
 results.append(attempt('segment', lambda: u.setsockopt(socket.IPPROTO_UDP, 103, 1400)))  # UDP_SEGMENT
+def from_source(source):  # sendmsg with IP_PKTINFO naming the source address
+    info = struct.pack('I4s4s', 0, socket.inet_aton(source), bytes(4))
+    return u.sendmsg([b'y'], [(socket.IPPROTO_IP, 8, info)], 0, ('$ip4', 9))
+results.append(attempt('own-source', lambda: from_source('$client_ip4')))
+results.append(attempt('foreign-source', lambda: from_source('192.0.2.77')))
+results.append(attempt('segment-message', lambda: u.sendmsg([b'z'], [(socket.IPPROTO_UDP, 103, struct.pack('H', 1000))], 0, ('$ip4', 9))))
 print('|'.join(results))" 2>/dev/null)"
 
 # ping and ping6 (raw ICMP sockets as root, ping sockets otherwise) of the server node's addresses, in a network

@@ -10,9 +10,6 @@ static_server() {  # NAME PROGRAM ARGS...
 }
 static_client() { timeout 60 unshare -n "$netcon" exec --home "$base/client" --intercept "$intercept" "$@"; }
 
-client_status=$("$netcon" status --home "$base/client" --json)
-client_ip4=$(python3 -c 'import json,sys; print(next(a.split("/")[0] for n in json.load(sys.stdin)["networks"] for a in n["assignedAddresses"] if "." in a))' <<<"$client_status")
-client_ip6=$(python3 -c 'import json,sys; print(next(a.split("/")[0] for n in json.load(sys.stdin)["networks"] for a in n["assignedAddresses"] if ":" in a))' <<<"$client_status")
 head -c 1048576 /dev/urandom > "$base/www/blob"
 blob_sum=$(sha256sum < "$base/www/blob" | cut -d' ' -f1)
 

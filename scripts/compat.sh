@@ -39,6 +39,9 @@ stop_server() { local pid=${pids[-1]}; kill -TERM "$pid" 2>/dev/null; wait "$pid
 # The world: root + controller, a server node and a client node (daemons), one network.
 build_world 10.148.0.0/24 || exit 1
 echo "server node: $ip4 $ip6"
+client_status=$("$netcon" status --home "$base/client" --json)
+client_ip4=$(python3 -c 'import json,sys; print(next(a.split("/")[0] for n in json.load(sys.stdin)["networks"] for a in n["assignedAddresses"] if "." in a))' <<<"$client_status")
+client_ip6=$(python3 -c 'import json,sys; print(next(a.split("/")[0] for n in json.load(sys.stdin)["networks"] for a in n["assignedAddresses"] if ":" in a))' <<<"$client_status")
 
 mkdir -p "$base/www"
 head -c 300000 /dev/urandom | base64 > "$base/www/big.txt"

@@ -549,6 +549,13 @@ uint16_t netcon_lwip_current_ip_header_length(void) { return ip_current_header_t
 
 void netcon_lwip_current_destination(ip_addr_t *out) { ip_addr_copy(*out, *ip_current_dest_addr()); }
 
+err_t netcon_lwip_udp_sendto_from(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *destination, uint16_t port,
+                                  const ip_addr_t *source) {
+    struct netif *netif = ip_route(source, destination);
+    if (netif == NULL) return ERR_RTE;
+    return udp_sendto_if_src(pcb, p, destination, port, netif, source);
+}
+
 void netcon_lwip_raw_set_ipv6_checksum(struct raw_pcb *pcb, uint16_t offset) {
     pcb->chksum_reqd = 1;
     pcb->chksum_offset = offset;

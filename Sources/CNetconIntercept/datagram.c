@@ -25,6 +25,41 @@ int netcon_datagram_unpack(const netcon_rpc_datagram_header *header, netcon_rpc_
     return 0;
 }
 
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+
+int netcon_datagram_source(const struct msghdr *message, netcon_rpc_address *source) {
+    memset(source, 0, sizeof *source);
+    if (message->msg_control == NULL || message->msg_controllen < sizeof(struct cmsghdr)) return 0;
+    struct msghdr *walked = (struct msghdr *)message;
+    for (struct cmsghdr *header = CMSG_FIRSTHDR(walked); header != NULL; header = CMSG_NXTHDR(walked, header)) {
+        if (header->cmsg_level == IPPROTO_UDP && header->cmsg_type == UDP_SEGMENT) return -EOPNOTSUPP;
+        if (header->cmsg_level == IPPROTO_IP && header->cmsg_type == IP_PKTINFO &&
+            header->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
+            struct in_pktinfo info;
+            memcpy(&info, CMSG_DATA(header), sizeof info);
+            if (info.ipi_spec_dst.s_addr != 0) {
+                source->family = AF_INET;
+                memcpy(source->bytes, &info.ipi_spec_dst, 4);
+            }
+        } else if (header->cmsg_level == IPPROTO_IPV6 && header->cmsg_type == IPV6_PKTINFO &&
+                   header->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
+            struct in6_pktinfo info;
+            memcpy(&info, CMSG_DATA(header), sizeof info);
+            if (IN6_IS_ADDR_UNSPECIFIED(&info.ipi6_addr)) continue;
+            if (IN6_IS_ADDR_V4MAPPED(&info.ipi6_addr)) {
+                source->family = AF_INET;
+                memcpy(source->bytes, &info.ipi6_addr.s6_addr[12], 4);
+            } else {
+                source->family = AF_INET6;
+                memcpy(source->bytes, &info.ipi6_addr, 16);
+            }
+        }
+    }
+    return 0;
+}
+
 /* The virtual interface is no kernel device, so no kernel index names it; the loopback's (1 on Linux) is the one
    index every namespace has, and programs that look it up find an interface that exists. */
 #define NETCON_DATAGRAM_INTERFACE_INDEX 1

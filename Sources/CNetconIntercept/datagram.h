@@ -16,6 +16,11 @@ void netcon_datagram_pack(netcon_rpc_datagram_header *header, const netcon_rpc_a
 int netcon_datagram_unpack(const netcon_rpc_datagram_header *header, netcon_rpc_address *peer,
                            netcon_rpc_address *local);
 
+/* The source address a sendmsg's IP_PKTINFO (ipi_spec_dst) or IPV6_PKTINFO (ipi6_addr) asks for, family 0 when
+   none does; v4-mapped addresses become IPv4. Returns 0, or -EOPNOTSUPP for a control message nothing serves
+   (UDP_SEGMENT: the datagram would leave unsegmented). */
+int netcon_datagram_source(const struct msghdr *message, netcon_rpc_address *source);
+
 /* The IP_PKTINFO / IPV6_PKTINFO control messages a socket with those options gets for a datagram sent to
    `local`, written into message->msg_control (msg_controllen set; MSG_CTRUNC when they did not fit). */
 void netcon_datagram_packet_info(struct msghdr *message, const netcon_rpc_address *local, int domain, uint32_t options);

@@ -126,7 +126,12 @@ static long netcon_udp_sender(int fd, struct netcon_socket *entry, const struct 
 /* sendmsg on a virtual UDP socket. */
 static long netcon_udp_send(int fd, const struct netcon_socket *entry, const struct msghdr *message, int flags) {
     if (message->msg_iovlen > IOV_MAX - 1) return -EMSGSIZE;
-    /* IP control messages (IP_PKTINFO, UDP_SEGMENT...) mean nothing to the unix socket; they are dropped. */
+    /* IP control messages mean nothing to the unix socket: IP_PKTINFO's source travels in the datagram header
+       (it must be one of the node's addresses, as the kernel wants one of its own), the rest is not passed on. */
+    netcon_rpc_address source;
+    int controlled = netcon_datagram_source(message, &source);
+    if (controlled < 0) return controlled;
+    if (source.family != 0 && netcon_routes_classify(&source) != NETCON_ROUTE_LOCAL) return -EINVAL;
     struct msghdr bare = {.msg_iov = message->msg_iov, .msg_iovlen = message->msg_iovlen};
     flags &= ~MSG_OOB;
     netcon_rpc_address destination = {0};
@@ -142,6 +147,7 @@ static long netcon_udp_send(int fd, const struct netcon_socket *entry, const str
     if (netcon_routes_classify(&destination) <= NETCON_ROUTE_HOST) return -ENETUNREACH;
     netcon_rpc_datagram_header header;
     netcon_datagram_pack(&header, &destination);
+    header.local = source;
     struct iovec vectors[message->msg_iovlen + 1];
     netcon_datagram_vectors(vectors, &header, message->msg_iov, message->msg_iovlen);
     bare.msg_iov = vectors;

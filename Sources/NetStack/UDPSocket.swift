@@ -86,8 +86,9 @@ public final class UDPSocket: @unchecked Sendable {
     }
 
     /// Sends one datagram (at most 65,507 bytes; lwIP fragments above the MTU). Through the socket's interface
-    /// if it has one (`.networkUnreachable` when that is closed, down or lacks an address of that family).
-    public func send(_ payload: UnsafeRawBufferPointer, to destination: IPAddress, port: UInt16)
+    /// if it has one (`.networkUnreachable` when that is closed, down or lacks an address of that family). From
+    /// `source` (one of the stack's addresses) when given, else from the address lwIP chooses.
+    public func send(_ payload: UnsafeRawBufferPointer, to destination: IPAddress, port: UInt16, from source: IPAddress? = nil)
         throws(NetStackError)
     {
         guard payload.count <= 65_507, port != 0 else { throw .invalidArgument }
@@ -104,7 +105,10 @@ public final class UDPSocket: @unchecked Sendable {
             if let base = payload.baseAddress, payload.count > 0 {
                 _ = pbuf_take(p, base, UInt16(payload.count))
             }
-            let err = destination.withLwIP(zone: netif) { udp_sendto(pcb, p, $0, port) }
+            let err = destination.withLwIP(zone: netif) { to in
+                guard let source else { return udp_sendto(pcb, p, to, port) }
+                return source.withLwIP(zone: netif) { from in netcon_lwip_udp_sendto_from(pcb, p, to, port, from) }
+            }
             pbuf_free(p)  // udp_sendto never takes the pbuf
             try LwIPError.check(err)
         }

@@ -393,6 +393,9 @@ uint16_t netcon_lwip_current_ip_header_length(void);
 /* The destination address of the packet being received (ip_current_dest_addr, a macro over ip_data, which
    Swift 6 refuses to read as unsynchronized global state). */
 void netcon_lwip_current_destination(ip_addr_t *out);
+/* udp_sendto from a chosen source address (one of the stack's own), through the interface routed to. */
+err_t netcon_lwip_udp_sendto_from(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *destination, uint16_t port,
+                                  const ip_addr_t *source);
 
 /* ---- Raw ICMP ---------------------------------------------------------------------------------------- */
 

@@ -215,15 +215,23 @@ static long netcon_answer_message(struct netcon_notice *notice, uint64_t message
     struct netcon_vectors *vectors = malloc(sizeof *vectors);
     if (vectors == NULL) return -ENOMEM;
     long result = netcon_read_vectors(notice, (uint64_t)(uintptr_t)remote.msg_iov, remote.msg_iovlen, sending, vectors);
-    if (result < 0 || !netcon_notice_valid(notice)) {
-        free(vectors);
-        return result < 0 ? result : -EINTR;
-    }
     /* Control messages are the kernel's business on a kernel socket (the call is passed on whole). A virtual
-       socket takes none on sending; on receiving it may give IP_PKTINFO. */
+       socket reads IP_PKTINFO's source on sending and may give IP_PKTINFO on receiving. */
     char control[NETCON_ANSWER_CONTROL_MAX];
-    size_t control_capacity = !sending && remote.msg_control != NULL ? remote.msg_controllen : 0;
-    if (control_capacity > sizeof control) control_capacity = sizeof control;
+    size_t control_capacity = remote.msg_control != NULL ? remote.msg_controllen : 0;
+    if (result == 0 && control_capacity > sizeof control) {
+        if (sending) result = -ENOBUFS;
+        else control_capacity = sizeof control;
+    }
+    if (result == 0 && sending && control_capacity > 0 &&
+        netcon_notice_read(notice, (uint64_t)(uintptr_t)remote.msg_control, control, control_capacity) < 0)
+        result = -EFAULT;
+    if (result == 0 && !netcon_notice_valid(notice)) result = -EINTR;
+    if (result < 0) {
+        free(vectors->buffer);
+        free(vectors);
+        return result;
+    }
     struct msghdr local = {
         .msg_name = remote.msg_name != NULL ? &name : NULL,
         .msg_namelen = remote.msg_name != NULL ? name_length : 0,

@@ -152,7 +152,8 @@ typedef struct {
 /* Precedes each datagram on an unconnected UDP descriptor. */
 typedef struct {
     netcon_rpc_address peer;
-    /* node → program: the address the datagram was sent to (IP_PKTINFO); program → node: unused (zero) */
+    /* node → program: the address the datagram was sent to (IP_PKTINFO); program → node: the source address to
+       send from (IP_PKTINFO / IPV6_PKTINFO on sendmsg; family 0: the node chooses) */
     netcon_rpc_address local;
 } netcon_rpc_datagram_header;
 

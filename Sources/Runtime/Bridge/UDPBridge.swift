@@ -76,17 +76,20 @@ final class UDPBridge: VirtualSocket, @unchecked Sendable {
     private func forward(_ message: UnsafeRawBufferPointer) {
         let destination: RPCEndpoint
         let payload: UnsafeRawBufferPointer
+        var source: RPCAddress?
         if let connectedPeer = Stack.withCoreLock({ peer }) {
             destination = connectedPeer
             payload = message
         } else {
             guard let header = try? RPCDatagramHeader(prefixOf: message) else { return }
             destination = header.peer
+            source = header.local?.address  // IP_PKTINFO's source, checked to be ours by the intercept rules
             payload = UnsafeRawBufferPointer(rebasing: message[RPCDatagramHeader.size...])
         }
         // An own address lies inside its network's prefix, so this covers datagrams to ourselves too.
         guard let address = destination.address, networks.interface(toward: address.engineAddress) != nil else { return }
-        _ = try? socket.send(payload, to: address.stackAddress, port: destination.port)
+        if let chosen = source, !networks.isLocal(chosen.engineAddress) { return }
+        _ = try? socket.send(payload, to: address.stackAddress, port: destination.port, from: source?.stackAddress)
     }
 
     /// `remote` nil disconnects. The lwIP socket is connected too, so that of several sockets sharing the port the

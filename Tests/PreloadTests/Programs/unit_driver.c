@@ -185,6 +185,26 @@ static void datagram_checks(void) {
     message.msg_controllen = sizeof control.bytes;
     netcon_datagram_packet_info(&message, &local, AF_INET, 0);
     CHECK("datagram.no_option_no_pktinfo", message.msg_controllen == 0);
+
+    /* a sendmsg's IP_PKTINFO names the source; UDP_SEGMENT is refused */
+    struct in_pktinfo asked = {.ipi_ifindex = 0};
+    memcpy(&asked.ipi_spec_dst, local.bytes, 4);
+    message.msg_controllen = sizeof control.bytes;
+    first = CMSG_FIRSTHDR(&message);
+    first->cmsg_level = IPPROTO_IP;
+    first->cmsg_type = IP_PKTINFO;
+    first->cmsg_len = CMSG_LEN(sizeof asked);
+    memcpy(CMSG_DATA(first), &asked, sizeof asked);
+    message.msg_controllen = CMSG_SPACE(sizeof asked);
+    netcon_rpc_address source;
+    CHECK("datagram.pktinfo_source", netcon_datagram_source(&message, &source) == 0 && source.family == AF_INET &&
+                                         memcmp(source.bytes, local.bytes, 4) == 0);
+    first->cmsg_level = IPPROTO_UDP;
+    first->cmsg_type = 103; /* UDP_SEGMENT */
+    CHECK("datagram.segment_refused", netcon_datagram_source(&message, &source) == -EOPNOTSUPP);
+    message.msg_control = NULL;
+    message.msg_controllen = 0;
+    CHECK("datagram.no_control_no_source", netcon_datagram_source(&message, &source) == 0 && source.family == 0);
     memset(&header, 0, sizeof header);
     CHECK("datagram.unpack_rejects_no_family", netcon_datagram_unpack(&header, &back, NULL) == -EPROTO);
 
