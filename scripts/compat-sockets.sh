@@ -44,8 +44,8 @@ record "nginx reuseport: both workers took connections" "2" "$(sort -u "$base/ng
 stop_server
 
 if command -v dnsmasq >/dev/null && command -v dig >/dev/null; then
-  # dnsmasq drops to its own user after binding. On the preload path the library in a process that changed uid
-  # cannot reach the node (the seccomp path's supervisor can): there it keeps the uid it started with.
+  # dnsmasq closes every descriptor it inherited, then drops to its own user: on the preload path the library
+  # then has neither the session's socket nor the uid the node accepts, so there it keeps the uid it started with.
   keep_user=(); [ "$intercept" = preload ] && keep_user=(--user="$(id -un)")
   start_server dnsmasq dnsmasq -k --no-resolv --no-hosts --port 5353 --address=/netcon.test/10.1.2.3 \
     --address=/netcon.test/fd00::1234 --pid-file="$base/dnsmasq.pid" --log-facility=- "${keep_user[@]}"

@@ -1,6 +1,7 @@
-# Sourced by compat.sh for the seccomp path, as root: programs that change uid inside `netcon exec` keep the
-# virtual network (their right to it is the exec session's supervisor, not their uid): a client and a server
-# after setpriv, a static client after su, postgres as the postgres user, vsftpd after an anonymous login.
+# Sourced by compat.sh on both paths, as root: programs that change uid inside `netcon exec` keep the virtual
+# network (their right to it is the exec session — the supervisor, or the preload library's session socket —
+# not their uid): a client and a server after setpriv, a client after su (a static one on the seccomp path),
+# postgres as the postgres user, vsftpd after an anonymous login.
 
 # setpriv: a server that serves as nobody, and a dynamic client that became nobody (Debian's python3: a
 # python3 earlier in PATH may live where nobody cannot read)
@@ -9,8 +10,9 @@ wait_for "client -- curl -sf --max-time 2 http://$ip4:8200/index.html" 100
 record "a server that became nobody (python3 http.server)" "$big_sum" "$(client -- curl -s "http://$ip4:8200/big.txt" 2>/dev/null | sha256sum | cut -d' ' -f1)"
 record "setpriv to nobody, then curl" "hello from the virtual network" \
   "$(client -- setpriv --reuid=nobody --regid=nogroup --clear-groups -- curl -s "http://$ip4:8200/index.html" 2>/dev/null)"
-record "su to nobody, then a static client (busybox wget, IPv6)" "hello from the virtual network" \
-  "$(client -- su -s /bin/sh nobody -c "busybox wget -q -O- 'http://[$ip6]:8200/index.html'" 2>/dev/null)"
+su_client="busybox wget -q -O-"; [ "$intercept" = preload ] && su_client="curl -s"
+record "su to nobody, then a client (${su_client%% *}, IPv6)" "hello from the virtual network" \
+  "$(client -- su -s /bin/sh nobody -c "$su_client 'http://[$ip6]:8200/index.html'" 2>/dev/null)"
 stop_server
 
 # postgres run as the postgres user (initdb outside exec: it needs no network)

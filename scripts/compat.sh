@@ -141,11 +141,9 @@ CONF
 fi
 
 source "$(dirname "$0")/compat-sockets.sh"
-if [ "$intercept" != preload ]; then
-  source "$(dirname "$0")/compat-static.sh"
-  if [ "$(id -u)" = 0 ]; then source "$(dirname "$0")/compat-uid.sh"
-  else echo "not root: the uid-change checks (setpriv, su, postgres, vsftpd) need root and were not run"; fi
-fi
+[ "$intercept" != preload ] && source "$(dirname "$0")/compat-static.sh"
+if [ "$(id -u)" = 0 ]; then source "$(dirname "$0")/compat-uid.sh"
+else echo "not root: the uid-change checks (setpriv, su, postgres, vsftpd) need root and were not run"; fi
 
 echo
 echo "netcon exec compatibility, --intercept $intercept (server and client on two nodes, private world on 127.0.0.1)"

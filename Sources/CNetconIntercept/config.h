@@ -4,11 +4,13 @@
 #include <stddef.h>
 
 /* The variables a child must get back when a program execs it with an environment that lacks them. */
-#define NETCON_CONFIG_MAX_INHERITED 5
+#define NETCON_CONFIG_MAX_INHERITED 6
 
 /* What the environment said when the library was loaded (netcon exec sets it). */
 struct netcon_config {
     const char *rpc_socket; /* NULL: no node; nothing is virtual */
+    int session_fd;         /* NETCON_SESSION_FD, or -1: the way to the node that survives a uid change */
+    unsigned long long session_inode; /* the session socket's inode, so that a reused number is never taken for it */
     bool isolate;
     bool listen_host;
     bool debug;

@@ -59,14 +59,8 @@ static int netcon_rpc_open(const char *path, int timeout_seconds) {
     return fd;
 }
 
-static int netcon_rpc_exchange(int connection, const netcon_rpc_request *request, netcon_rpc_reply *reply, int *fd) {
-    ssize_t sent;
-    do {
-        sent = NETCON_REAL(send)(connection, request, sizeof *request, MSG_NOSIGNAL);
-    } while (sent < 0 && errno == EINTR);
-    if (sent < 0) return errno == EAGAIN ? -ETIMEDOUT : -errno;
-    if (sent != (ssize_t)sizeof *request) return -EPROTO;
-
+/* The reply to `request` on `connection`, with its descriptor (if any) in *fd. */
+static int netcon_rpc_receive_reply(int connection, const netcon_rpc_request *request, netcon_rpc_reply *reply, int *fd) {
     /* Room for more descriptors than the contract allows, so that extra ones can be closed, not leaked. */
     union {
         char buffer[CMSG_SPACE(sizeof(int) * 4)];
@@ -80,6 +74,7 @@ static int netcon_rpc_exchange(int connection, const netcon_rpc_request *request
         received = NETCON_REAL(recvmsg)(connection, &message, MSG_CMSG_CLOEXEC);
     } while (received < 0 && errno == EINTR);
     if (received < 0) return errno == EAGAIN ? -ETIMEDOUT : -errno;
+    if (received == 0) return -ECONNREFUSED; /* the session's relay could not reach the node */
 
     for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header != NULL; header = CMSG_NXTHDR(&message, header)) {
         if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
@@ -98,13 +93,68 @@ static int netcon_rpc_exchange(int connection, const netcon_rpc_request *request
     return 0;
 }
 
+static int netcon_rpc_exchange(int connection, const netcon_rpc_request *request, netcon_rpc_reply *reply, int *fd) {
+    ssize_t sent;
+    do {
+        sent = NETCON_REAL(send)(connection, request, sizeof *request, MSG_NOSIGNAL);
+    } while (sent < 0 && errno == EINTR);
+    if (sent < 0) return errno == EAGAIN ? -ETIMEDOUT : -errno;
+    if (sent != (ssize_t)sizeof *request) return -EPROTO;
+    return netcon_rpc_receive_reply(connection, request, reply, fd);
+}
+
+/* The exec session's descriptor, when the program still has it under its number (the same socket: its inode),
+   else -1. */
+static int netcon_rpc_session(void) {
+    if (netcon_config.session_fd < 0) return -1;
+    struct stat status;
+    if (fstat(netcon_config.session_fd, &status) != 0 || !S_ISSOCK(status.st_mode) ||
+        status.st_ino != netcon_config.session_inode)
+        return -1;
+    return netcon_config.session_fd;
+}
+
+/* One call through the session: the request goes with a fresh reply socket, so that processes sharing the
+   session descriptor never read each other's replies. */
+static int netcon_rpc_call_session(int session, const netcon_rpc_request *request, netcon_rpc_reply *reply, int *fd,
+                                   int timeout_seconds) {
+    int ends[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ends) != 0) return -errno;
+    struct timeval receive_timeout = {timeout_seconds, 0};
+    NETCON_REAL(setsockopt)(ends[0], SOL_SOCKET, SO_RCVTIMEO, &receive_timeout, sizeof receive_timeout);
+    union {
+        char buffer[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    struct iovec vector = {(void *)request, sizeof *request};
+    struct msghdr message = {.msg_iov = &vector, .msg_iovlen = 1, .msg_control = control.buffer,
+                             .msg_controllen = sizeof control.buffer};
+    struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+    header->cmsg_level = SOL_SOCKET;
+    header->cmsg_type = SCM_RIGHTS;
+    header->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(header), &ends[1], sizeof(int));
+    ssize_t sent;
+    do {
+        sent = NETCON_REAL(sendmsg)(session, &message, MSG_NOSIGNAL);
+    } while (sent < 0 && errno == EINTR);
+    int result = sent == (ssize_t)sizeof *request ? 0 : sent < 0 ? -errno : -EPROTO;
+    close(ends[1]);
+    if (result == 0) result = netcon_rpc_receive_reply(ends[0], request, reply, fd);
+    close(ends[0]);
+    return result;
+}
+
 int netcon_rpc_call(const netcon_rpc_request *request, netcon_rpc_reply *reply, int *fd, int timeout_seconds) {
     *fd = -1;
     memset(reply, 0, sizeof *reply);
     const char *path = netcon_config.rpc_socket;
     if (path == NULL) return -ENOENT;
-    int result = netcon_rpc_open(path, timeout_seconds);
-    if (result >= 0) {
+    int session = netcon_rpc_session();
+    int result;
+    if (session >= 0) {
+        result = netcon_rpc_call_session(session, request, reply, fd, timeout_seconds);
+    } else if ((result = netcon_rpc_open(path, timeout_seconds)) >= 0) {
         int connection = result;
         result = netcon_rpc_exchange(connection, request, reply, fd);
         close(connection);

@@ -10,8 +10,9 @@
 /* A request of `op` with magic set and everything else zero. */
 netcon_rpc_request netcon_rpc_request_for(uint32_t op);
 
-/* One call: connects to NETCON_RPC_SOCKET (which must be a socket owned by getuid()), sends the request,
-   waits for the reply and its descriptor. Returns 0 with *reply filled (reply->error may be set) and *fd the
+/* One call: through the exec session's descriptor when the process still has it (NETCON_SESSION_FD), else by
+   connecting to NETCON_RPC_SOCKET (which must be a socket owned by getuid()); sends the request, waits for the
+   reply and its descriptor. Returns 0 with *reply filled (reply->error may be set) and *fd the
    attached descriptor or -1; or -errno when the node cannot be reached (ENOENT, ECONNREFUSED, EACCES, ETIMEDOUT,
    EPROTO...), after printing the one-per-process warning. */
 int netcon_rpc_call(const netcon_rpc_request *request, netcon_rpc_reply *reply, int *fd, int timeout_seconds);

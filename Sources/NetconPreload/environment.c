@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <dlfcn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,15 @@ void netcon_config_load(void) {
     netcon_keep(NETCON_RPC_ISOLATE_ENV);
     netcon_keep(NETCON_RPC_LISTEN_HOST_ENV);
     netcon_keep("NETCON_DEBUG");
+    netcon_keep(NETCON_RPC_SESSION_ENV);
+    netcon_config.session_fd = -1;
+    const char *session = getenv(NETCON_RPC_SESSION_ENV); /* "FD:INODE" */
+    int number;
+    unsigned long long inode;
+    if (session != NULL && sscanf(session, "%d:%llu", &number, &inode) == 2 && number >= 0) {
+        netcon_config.session_fd = number;
+        netcon_config.session_inode = inode;
+    }
 
     Dl_info info;
     if (dladdr((void *)&netcon_config_load, &info) != 0 && info.dli_fname != NULL && info.dli_fname[0] == '/')

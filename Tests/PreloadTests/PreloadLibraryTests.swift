@@ -32,8 +32,8 @@ import Testing
         let library = try PreloadLibrary.install(image: image, sha256Hex: hash, directories: [directory])
         #expect(library.path == "\(directory)/libnetcon-preload-\(hash.prefix(16)).so")
         #expect(library.memfd == nil)
-        #expect(status(library.path).st_mode & 0o7777 == 0o500)
-        #expect(status(directory).st_mode & 0o7777 == 0o700)
+        #expect(status(library.path).st_mode & 0o7777 == 0o555)
+        #expect(status(directory).st_mode & 0o7777 == 0o711)
         #expect(contents(library.path) == image)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == [library.path.split(separator: "/").last.map(String.init)!])
     }
@@ -61,20 +61,20 @@ import Testing
         var damaged = image
         damaged[damaged.count / 2] ^= 0xff
         try Data(damaged).write(to: URL(fileURLWithPath: path))
-        chmod(path, 0o500)
+        chmod(path, 0o555)
         #expect(try PreloadLibrary.install(image: image, sha256Hex: hash, directories: [directory]).path == path)
         #expect(contents(path) == image)
 
         // Right bytes, but writable by others.
         chmod(path, 0o755)
         #expect(try PreloadLibrary.install(image: image, sha256Hex: hash, directories: [directory]).path == path)
-        #expect(status(path).st_mode & 0o7777 == 0o500)
+        #expect(status(path).st_mode & 0o7777 == 0o555)
 
         // A symlink in its place is not followed.
         unlink(path)
         let decoy = root + "/decoy.so"
         try Data(image).write(to: URL(fileURLWithPath: decoy))
-        chmod(decoy, 0o500)
+        chmod(decoy, 0o555)
         symlink(decoy, path)
         #expect(try PreloadLibrary.install(image: image, sha256Hex: hash, directories: [directory]).path == path)
         #expect(status(path).st_mode & S_IFMT == S_IFREG)
@@ -88,7 +88,7 @@ import Testing
         mkdir(directory, 0o755)
         chmod(directory, 0o777)
         _ = try PreloadLibrary.install(image: image, sha256Hex: hash, directories: [directory])
-        #expect(status(directory).st_mode & 0o7777 == 0o700)
+        #expect(status(directory).st_mode & 0o7777 == 0o711)
     }
 
     @Test func unusableDirectoriesFallBackToAMemfd() throws {

@@ -31,6 +31,11 @@ enum netcon_spawn_stage {
 int netcon_spawn_supervised(const char *path, char *const argv[], char *const envp[], const int *default_signals,
                             int default_signal_count, pid_t *pid, enum netcon_spawn_stage *stage);
 
+/* The preload path's exec session (session/session_relay.c): a socket the program inherits (returned, without
+   close-on-exec; its inode in *inode) whose requests a thread here makes to the node, so that a program keeps
+   its way to the node after it changes uid. Needs netcon_intercept_configure first. Returns the fd or -errno. */
+int netcon_session_start(unsigned long long *inode);
+
 /* Whether this kernel lets an unprivileged process install a filter with user notification (a probe in a
    short-lived child). 0 or the errno that stops it. */
 int netcon_intercept_probe(void);

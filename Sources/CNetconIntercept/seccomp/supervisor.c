@@ -30,6 +30,7 @@ void netcon_intercept_configure(const struct netcon_intercept_settings *settings
     netcon_config.listen_host = settings->listen_host;
     netcon_config.debug = settings->debug;
     netcon_config.discovers_inherited = false;
+    netcon_config.session_fd = -1; /* the supervisor reaches the node as netcon's own user */
 }
 
 /* A waiting call re-checks its notification this often, to notice a program that was interrupted or died. */

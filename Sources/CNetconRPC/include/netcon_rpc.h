@@ -27,6 +27,10 @@
 #define NETCON_RPC_ISOLATE_ENV "NETCON_ISOLATE"
 /* "1": wildcard TCP listeners also accept connections from the host's network. */
 #define NETCON_RPC_LISTEN_HOST_ENV "NETCON_LISTEN_HOST"
+/* The number of an inherited descriptor: the exec session's own way to the node, which keeps working after the
+   program changes uid (the RPC socket checks the caller's uid). Each request is one SEQPACKET message on it
+   carrying, as SCM_RIGHTS, the socket the reply (and its descriptor) must come back on. */
+#define NETCON_RPC_SESSION_ENV "NETCON_SESSION_FD"
 
 #define NETCON_RPC_MAGIC 0x4e435231u /* "NCR1" */
 #define NETCON_RPC_MAX_ROUTES 32

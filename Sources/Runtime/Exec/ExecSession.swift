@@ -77,17 +77,24 @@ public struct ExecSession {
 
         let networks = try readyNetworks(control)
         progress("netcon: " + networks.map { "\($0.id) \($0.assignedAddresses.joined(separator: " "))" }.joined(separator: "; "))
-        if plan.filter {
-            var settings = netcon_intercept_settings()
-            settings.isolate = options.isolate
-            settings.listen_host = options.listenHost
-            settings.debug = getenv("NETCON_DEBUG").map { String(cString: $0) == "1" } ?? false
-            options.home.rpcSocket.withCString { path in
-                settings.rpc_socket = path
-                netcon_intercept_configure(&settings)  // copies the path
-            }
+        var settings = netcon_intercept_settings()
+        settings.isolate = options.isolate
+        settings.listen_host = options.listenHost
+        settings.debug = getenv("NETCON_DEBUG").map { String(cString: $0) == "1" } ?? false
+        options.home.rpcSocket.withCString { path in
+            settings.rpc_socket = path
+            netcon_intercept_configure(&settings)  // copies the path
         }
-        return try supervisor.run(program, options.command, environment: environment(library: library?.path), filtered: plan.filter)
+        var environment = environment(library: library?.path)
+        if plan.preload {
+            // The library's way to the node that survives the program's uid changes (the supervisor is that on the
+            // seccomp path); the program inherits the descriptor.
+            var inode: UInt64 = 0
+            let session = netcon_session_start(&inode)
+            guard session >= 0 else { throw .io(path: "the exec session's socket", errno: Errno(rawValue: -session)) }
+            environment[NETCON_RPC_SESSION_ENV] = "\(session):\(inode)"
+        }
+        return try supervisor.run(program, options.command, environment: environment, filtered: plan.filter)
     }
 
     /// Why the seccomp filter cannot be installed here, or nil when it can.

@@ -4,8 +4,8 @@ import SystemPackage
 
 /// The intercept library on disk for LD_PRELOAD, written from the copy embedded in the binary.
 ///
-/// The file is content-addressed (`libnetcon-preload-<16 hex of its SHA-256>.so`, mode 0500) in a private
-/// runtime directory (`$XDG_RUNTIME_DIR/netcon`, else `/tmp/netcon-<uid>`, 0700 and ours), so every netcon
+/// The file is content-addressed (`libnetcon-preload-<16 hex of its SHA-256>.so`, mode 0555) in a runtime
+/// directory of ours (`$XDG_RUNTIME_DIR/netcon`, else `/tmp/netcon-<uid>`, 0711: others may pass, not list or write), so every netcon
 /// build of the same library shares one file and a second run only checks it. Whatever is found there is
 /// hashed before use: a file that does not match is replaced. When no directory can be used the library
 /// lives in a memfd instead, named by `/proc/self/fd/N`, which the program inherits along with the path.
@@ -31,6 +31,11 @@ public struct PreloadLibrary: Sendable {
         directories.append("/tmp/netcon-\(getuid())")
         return directories
     }
+
+    /// Readable and executable by every uid a program may become (a server that drops privileges and execs
+    /// still loads the library), writable by nobody: the directory is ours and others may only pass through it.
+    static let fileMode: mode_t = 0o555
+    static let directoryMode: mode_t = 0o711
 
     static func fileName(sha256Hex: String) -> String { "libnetcon-preload-\(sha256Hex.prefix(16)).so" }
 
@@ -59,7 +64,7 @@ public struct PreloadLibrary: Sendable {
         let file = OwnedDescriptor(rawValue: try syscall { open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) })
         do {
             try writeAll(file.rawValue, image)
-            try syscall { fchmod(file.rawValue, 0o500) }
+            try syscall { fchmod(file.rawValue, Self.fileMode) }
             file.close()
             try syscall { rename(temporary, path) }
         } catch {
@@ -71,18 +76,18 @@ public struct PreloadLibrary: Sendable {
         return path
     }
 
-    /// Creates the directory (0700) or accepts an existing one only if it is a real directory of ours; its
-    /// mode is tightened to 0700 if needed. Anything else (another user's, a symlink) is refused.
+    /// Creates the directory (0711) or accepts an existing one only if it is a real directory of ours; its
+    /// mode is set to 0711 if needed. Anything else (another user's, a symlink) is refused.
     static func preparePrivateDirectory(_ directory: String) throws(Errno) {
-        if mkdir(directory, 0o700) != 0 && errno != EEXIST { throw Errno(rawValue: errno) }
+        if mkdir(directory, Self.directoryMode) != 0 && errno != EEXIST { throw Errno(rawValue: errno) }
         var status = stat()
         try syscall { lstat(directory, &status) }
         guard status.st_mode & S_IFMT == S_IFDIR else { throw .notDirectory }
         guard status.st_uid == getuid() else { throw .permissionDenied }
-        if status.st_mode & 0o7777 != 0o700 { try syscall { chmod(directory, 0o700) } }
+        if status.st_mode & 0o7777 != Self.directoryMode { try syscall { chmod(directory, Self.directoryMode) } }
     }
 
-    /// Whether path is our regular 0500 file holding exactly the bytes whose SHA-256 is sha256Hex.
+    /// Whether path is our regular 0555 file holding exactly the bytes whose SHA-256 is sha256Hex.
     /// A missing file is simply not intact.
     static func isIntact(_ path: String, sha256Hex: String) throws(Errno) -> Bool {
         let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
@@ -90,7 +95,7 @@ public struct PreloadLibrary: Sendable {
         let file = OwnedDescriptor(rawValue: descriptor)
         var status = stat()
         try syscall { fstat(file.rawValue, &status) }
-        guard status.st_mode & S_IFMT == S_IFREG, status.st_uid == getuid(), status.st_mode & 0o7777 == 0o500 else {
+        guard status.st_mode & S_IFMT == S_IFREG, status.st_uid == getuid(), status.st_mode & 0o7777 == Self.fileMode else {
             return false
         }
         return PreloadImage.sha256Hex(of: try readAll(file.rawValue)) == sha256Hex
