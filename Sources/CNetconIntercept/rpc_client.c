@@ -59,6 +59,21 @@ static int netcon_rpc_open(const char *path, int timeout_seconds) {
     return fd;
 }
 
+int netcon_rpc_first_descriptor(struct msghdr *message) {
+    int first = -1;
+    for (struct cmsghdr *header = CMSG_FIRSTHDR(message); header != NULL; header = CMSG_NXTHDR(message, header)) {
+        if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
+        size_t count = (header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < count; i++) {
+            int descriptor;
+            memcpy(&descriptor, CMSG_DATA(header) + i * sizeof(int), sizeof descriptor);
+            if (first < 0) first = descriptor;
+            else close(descriptor);
+        }
+    }
+    return first;
+}
+
 /* The reply to `request` on `connection`, with its descriptor (if any) in *fd. */
 static int netcon_rpc_receive_reply(int connection, const netcon_rpc_request *request, netcon_rpc_reply *reply, int *fd) {
     /* Room for more descriptors than the contract allows, so that extra ones can be closed, not leaked. */
@@ -76,16 +91,7 @@ static int netcon_rpc_receive_reply(int connection, const netcon_rpc_request *re
     if (received < 0) return errno == EAGAIN ? -ETIMEDOUT : -errno;
     if (received == 0) return -ECONNREFUSED; /* the session's relay could not reach the node */
 
-    for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header != NULL; header = CMSG_NXTHDR(&message, header)) {
-        if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
-        size_t count = (header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        int descriptors[4];
-        memcpy(descriptors, CMSG_DATA(header), count * sizeof(int));
-        for (size_t i = 0; i < count; i++) {
-            if (*fd < 0) *fd = descriptors[i];
-            else close(descriptors[i]);
-        }
-    }
+    *fd = netcon_rpc_first_descriptor(&message);
     if (received < (ssize_t)offsetof(netcon_rpc_reply, routes) || reply->magic != NETCON_RPC_MAGIC ||
         reply->op != request->op || reply->route_count > NETCON_RPC_MAX_ROUTES ||
         (size_t)received < offsetof(netcon_rpc_reply, routes) + reply->route_count * sizeof(netcon_rpc_route))

@@ -1,11 +1,16 @@
 #ifndef NETCON_PRELOAD_RPC_CLIENT_H
 #define NETCON_PRELOAD_RPC_CLIENT_H
+#include <sys/socket.h>
+
 #include "netcon_rpc.h"
 
 /* Most calls get their reply at once; a blocking TCP_CONNECT (and DESCRIBE of a connection still connecting)
    waits for the TCP handshake, which lwIP gives up on well before this. */
 #define NETCON_RPC_TIMEOUT_SECONDS 5
 #define NETCON_RPC_CONNECT_TIMEOUT_SECONDS 100
+
+/* The first descriptor a received message carried (SCM_RIGHTS), or -1; the others are closed, never leaked. */
+int netcon_rpc_first_descriptor(struct msghdr *message);
 
 /* A request of `op` with magic set and everything else zero. */
 netcon_rpc_request netcon_rpc_request_for(uint32_t op);

@@ -78,17 +78,7 @@ static void *netcon_relay(void *argument) {
             free(call);
             break;
         }
-        call->reply_socket = -1;
-        for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header != NULL; header = CMSG_NXTHDR(&message, header)) {
-            if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
-            size_t count = (header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-            int descriptors[4];
-            memcpy(descriptors, CMSG_DATA(header), count * sizeof(int));
-            for (size_t i = 0; i < count; i++) {
-                if (call->reply_socket < 0) call->reply_socket = descriptors[i];
-                else close(descriptors[i]);
-            }
-        }
+        call->reply_socket = netcon_rpc_first_descriptor(&message);
         if (received != (ssize_t)sizeof call->request || call->request.magic != NETCON_RPC_MAGIC || call->reply_socket < 0) {
             if (call->reply_socket >= 0) close(call->reply_socket);
             free(call);
