@@ -88,8 +88,8 @@ bool netcon_answer_prepare(struct netcon_notice *notice, enum netcon_readiness *
         return false;
     }
     /* The rules leave receiving, accepting, peer names and options of a kernel socket to the kernel (udp_calls.c,
-       tcp_calls.c, name_calls.c, sockopt_calls.c): continued at once, without copying the program's buffers. */
-    /* So do they a kernel stream socket's sends (its destination was decided when it connected). */
+       tcp_calls.c, name_calls.c, sockopt_calls.c), and a kernel stream socket's sends (its destination was decided
+       when it connected): continued at once, without copying the program's buffers. */
     if (class == NETCON_FD_KERNEL && !dumping &&
         (netcon_is_receive(nr) || nr == SYS_accept || nr == SYS_accept4 || nr == SYS_getpeername ||
          nr == SYS_getsockopt || nr == SYS_setsockopt || (nr == SYS_getsockname && !entry.pending_bind) ||
