@@ -11,8 +11,10 @@ struct Selftest: ParsableCommand {
             ZeroTier's, peers finding each other through the root, a direct path, network config with address \
             assignment, ICMP between the members' user-space stacks over IPv4 and IPv6, TCP (with a checksum) \
             and UDP between them, then `netcon exec`: this binary as an intercepted server on one member and \
-            client on the other, a host address reached through the host's network (and refused with \
-            --isolate), and finally a clean shutdown. One line per check with its time; the last line is \
+            client on the other (on the seccomp path and on the preload path), a static program embedded in \
+            this binary (no libc) as a client on the seccomp path, a host address reached through the host's \
+            network (and refused with --isolate, for this binary and for the static program), and finally a \
+            clean shutdown. One line per check with its time; the last line is \
             `N passed, N failed`. Exits 0 only if every check passed. Never reaches beyond this machine; \
             cleans up even when interrupted.
             """
