@@ -92,6 +92,12 @@ record "--isolate: the host listener was never reached" "" "$(cat "$base/host-ac
 record "without --isolate a static program reaches the host" "host page" "$(timeout 30 "$netcon" exec --home "$base/client" --intercept "$intercept" -- busybox wget -q -O- "http://127.0.0.1:$host_port/" 2>/dev/null)"
 kill "${pids[-1]}" 2>/dev/null; wait "${pids[-1]}" 2>/dev/null; unset 'pids[-1]'
 
+# A program that hands the kernel bad pointers and lengths gets the kernel's errnos from the supervisor, and
+# netcon goes on serving (the check after it is a fresh exec against the same node)
+record "bad pointers and lengths: the kernel's errnos" \
+  "connect EFAULT|bind EINVAL|getsockname EFAULT|sendto EFAULT|sendmsg EFAULT|recvfrom EFAULT|setsockopt EFAULT" \
+  "$(static_client -- /usr/bin/python3 "$(dirname "$0")/bad-pointers.py" "$ip4" 2>/dev/null)"
+
 # getifaddrs() (glibc asks rtnetlink with its own internal calls, which only the seccomp path sees) lists the
 # node's virtual addresses, on the loopback device
 record "getifaddrs lists the virtual addresses" "lo $client_ip4|lo $client_ip6" "$(client -- /usr/bin/python3 -c "
