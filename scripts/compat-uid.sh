@@ -66,3 +66,35 @@ CONF
   record "vsftpd passive download" "$big_sum" "$(client -- curl -s "ftp://$ip4:2121/upload/big.txt" 2>/dev/null | sha256sum | cut -d' ' -f1)"
   stop_server
 fi
+
+# Nobody else on the machine gets in: another user can use neither the node's control socket nor its RPC socket
+# (the home is 0700, the sockets 0600, and the node checks each caller's uid).
+record "another user cannot reach the node's sockets" "control.sock EACCES|rpc.sock EACCES" \
+  "$(setpriv --reuid=nobody --regid=nogroup --clear-groups -- /usr/bin/python3 -c "
+import errno, socket
+results = []
+for name in ('control.sock', 'rpc.sock'):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET if name == 'rpc.sock' else socket.SOCK_STREAM)
+    try:
+        s.connect('$base/client/' + name)
+        results.append(name + ' connected')
+    except OSError as error:
+        results.append(name + ' ' + errno.errorcode[error.errno])
+print('|'.join(results))" 2>&1)"
+# ... and not because of the file modes alone: with the home and the RPC socket opened up for the check, the node
+# still answers its own user's request and drops another user's.
+chmod 711 "$base/client"; chmod 666 "$base/client/rpc.sock"
+routes_request() {  # prints how a ROUTES request over the RPC socket went
+  /usr/bin/python3 -c "
+import socket, struct
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect('$base/client/rpc.sock')
+s.send(struct.pack('=II', 0x4e435231, 1) + bytes(48))  # magic, ROUTES
+s.settimeout(5)
+try: print('answered' if len(s.recv(4096)) > 0 else 'dropped')
+except ConnectionResetError: print('dropped')" 2>&1 | tail -1
+}
+record "the node answers its own user over an opened-up RPC socket" "answered" "$(routes_request)"
+record "the node drops another user over an opened-up RPC socket" "dropped" \
+  "$(export -f routes_request; base="$base" setpriv --reuid=nobody --regid=nogroup --clear-groups -- bash -c routes_request)"
+chmod 600 "$base/client/rpc.sock"; chmod 700 "$base/client"
