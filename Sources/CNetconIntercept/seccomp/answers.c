@@ -64,15 +64,15 @@ bool netcon_answer_prepare(struct netcon_notice *notice, enum netcon_readiness *
         netcon_notice_continue(notice);
         return false;
     }
-    struct stat status;
-    if (fstat(notice->fd, &status) != 0 || !S_ISSOCK(status.st_mode)) {
+    /* One fstat, the socket table's: not a socket is the kernel's to answer (ENOTSOCK). */
+    struct netcon_socket entry;
+    enum netcon_fd_class class = netcon_socket_find(notice->fd, &entry);
+    if (class == NETCON_FD_OTHER) {
         netcon_drop_copy(notice);
         netcon_notice_continue(notice);
         return false;
     }
-    notice->inode = status.st_ino;
-    struct netcon_socket entry;
-    enum netcon_fd_class class = netcon_socket_find(notice->fd, &entry);
+    notice->inode = entry.inode;
     /* A route netlink socket: its address dump requests are noted, and the answers received by the rules. */
     bool dumping = class == NETCON_FD_KERNEL && netcon_netlink_is_route(&entry) &&
                    (netcon_is_send(nr) || (netcon_is_receive(nr) && netcon_netlink_has_pending(entry.inode)));

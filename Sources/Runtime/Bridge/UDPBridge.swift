@@ -19,6 +19,8 @@ final class UDPBridge: VirtualSocket, @unchecked Sendable {
     private let onFinished: @Sendable (UInt64, Int32) -> Void
     /// Core lock: the connected peer, whose datagrams alone are delivered, without a header.
     private var peer: RPCEndpoint?
+    /// Bridge thread: the same peer, for the program's datagrams (read per datagram without the core lock).
+    private var bridgePeer: RPCEndpoint?
     private var isGone = false
 
     init(local: RPCEndpoint, domain: RPCDomain, v6Only: Bool, reuse: Bool, pair: SocketPair, loop: EventLoop, scratch: ScratchBuffer,
@@ -77,7 +79,7 @@ final class UDPBridge: VirtualSocket, @unchecked Sendable {
         let destination: RPCEndpoint
         let payload: UnsafeRawBufferPointer
         var source: RPCAddress?
-        if let connectedPeer = Stack.withCoreLock({ peer }) {
+        if let connectedPeer = bridgePeer {
             destination = connectedPeer
             payload = message
         } else {
@@ -100,11 +102,12 @@ final class UDPBridge: VirtualSocket, @unchecked Sendable {
         } else {
             try? socket.connect(to: nil)
         }
+        bridgePeer = remote
         Stack.withCoreLock { peer = remote }
     }
 
     func describe(_ reply: @escaping (RPCReply) -> Void) {
-        let remote = Stack.withCoreLock { peer }
+        let remote = bridgePeer
         reply(RPCReply(operation: RPCRequest.describe(inode: inode).operation, kind: .udp, domain: domain, inode: inode,
                        local: local, remote: remote, connected: remote != nil))
     }
