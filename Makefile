@@ -22,7 +22,7 @@ help:
 	@echo "make compat           real programs (nginx, redis, sshd, ...) under netcon exec, server and client on two nodes"
 	@echo "make generate         regenerate completions/ and man/ from the command definitions"
 	@echo "make check-generated  fail if completions/ or man/ differ from the command definitions"
-	@echo "make fuzz             fuzz the packet, message and world parsers and the engine (FUZZ_SECONDS=60)"
+	@echo "make fuzz             fuzz every parser of outside bytes, one target after another (FUZZ_SECONDS=60 each, FUZZ_TARGETS)"
 	@echo "make fuzz-replay      run the fuzz target on FILES (crash inputs or a corpus directory)"
 	@echo "make bench            armor, TCP (streams, round trips) and TCP over faults next to references, exec's overhead (release)"
 	@echo "make bench-tcp        only the TCP part (BENCH_MIB=256 per transfer)"
@@ -62,6 +62,8 @@ release: deps
 
 test: deps program-deps
 	$(SWIFT) build --build-tests
+	# Every input the fuzzer ever found a bug with, on the target it was found by.
+	.build/debug/NetconFuzz Fuzz/regressions > /dev/null
 	NETCON_FORBID_DEFAULT_PLANET=1 .build/debug/netcon selftest
 	./scripts/compat.sh .build/debug/netcon auto
 	./scripts/compat.sh .build/debug/netcon preload
@@ -96,18 +98,21 @@ clean:
 # Fuzzing and benchmarks (README, "Fuzzing and benchmarks"). Each has its own scratch path, so they never
 # disturb the ordinary build.
 FUZZ_SECONDS   ?= 60
+FUZZ_TARGETS   ?= wire engine netconf credentials control rpc controller-records
 FUZZ_CORPUS    ?= fuzz-corpus
 FUZZ_SCRATCH   := .build-fuzz-libfuzzer
 # libFuzzer and AddressSanitizer (for the unsafe-pointer code) on an optimised build that keeps Swift's checks.
 # NETCON_LIBFUZZER swaps the replay tool's main for one that starts libFuzzer's driver (an experimental
 # `@_extern(c)` declaration); lld because gold floods the log with warnings about ASan's symbols.
+# The C targets (the intercept rules' parsers) get the same coverage instrumentation and sanitizer.
 FUZZ_FLAGS     := -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
-                  -Xswiftc -DNETCON_LIBFUZZER -Xswiftc -enable-experimental-feature -Xswiftc Extern -Xswiftc -use-ld=lld
+                  -Xswiftc -DNETCON_LIBFUZZER -Xswiftc -enable-experimental-feature -Xswiftc Extern -Xswiftc -use-ld=lld \
+                  -Xcc -fsanitize=fuzzer-no-link,address
 # Inputs that crash are saved here (crash-<sha1>); reproduce one with `make fuzz-replay FILES=...`.
 FUZZ_ARTIFACTS ?= $(FUZZ_SCRATCH)/artifacts/
 # The largest ZeroTier packet is 10 024 bytes; a little more exercises the length checks. The engine keeps
 # state from input to input on purpose, so LeakSanitizer's per-input checks only cost time (10x).
-FUZZ_OPTIONS   := -max_total_time=$(FUZZ_SECONDS) -max_len=10240 -timeout=30 -detect_leaks=0 -print_final_stats=1
+FUZZ_OPTIONS   := -max_len=10240 -timeout=30 -detect_leaks=0
 REPLAY_SCRATCH := .build-fuzz
 BENCH_SCRATCH  := .build-bench
 BENCH_MIB      ?= 256
@@ -117,9 +122,10 @@ BENCH_MIB      ?= 256
 fuzz: deps
 	$(SWIFT) build --scratch-path $(FUZZ_SCRATCH) --product NetconFuzz $(FUZZ_FLAGS)
 	./Fuzz/seed-corpus.py $(FUZZ_CORPUS)
-	mkdir -p $(FUZZ_ARTIFACTS)
-	@echo "fuzzing for $(FUZZ_SECONDS) s; crashing inputs are saved to $(FUZZ_ARTIFACTS)"
-	$(FUZZ_SCRATCH)/release/NetconFuzz $(FUZZ_OPTIONS) -artifact_prefix=$(FUZZ_ARTIFACTS) $(FUZZ_CORPUS)
+	$(FUZZ_SCRATCH)/release/NetconFuzz --write-seeds $(FUZZ_CORPUS)
+	@echo "fuzzing $(FUZZ_TARGETS) for $(FUZZ_SECONDS) s each; crashing inputs are saved to $(FUZZ_ARTIFACTS)<target>/"
+	./Fuzz/fuzz-targets.sh $(FUZZ_SCRATCH)/release/NetconFuzz $(FUZZ_CORPUS) $(FUZZ_ARTIFACTS) $(FUZZ_SECONDS) \
+	  "$(FUZZ_TARGETS)" $(FUZZ_OPTIONS)
 
 fuzz-replay: deps
 	@[ -n "$(FILES)" ] || { echo "usage: make fuzz-replay FILES='crash-… or a corpus directory'"; exit 64; }

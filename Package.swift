@@ -117,7 +117,7 @@ let package = Package(
         // a tool that replays inputs: `NetconFuzz FILE|DIR…`.
         .executableTarget(
             name: "NetconFuzz",
-            dependencies: ["ZeroTier"]
+            dependencies: ["ZeroTier", "ControlPlane", "NetconRPC", "CNetconIntercept"]
         ),
         // `make bench`: packet armor next to libsodium's raw primitives, and TCP between two nodes next to
         // lwIP alone, in release mode.

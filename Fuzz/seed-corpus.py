@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Seeds a fuzzing corpus directory from real ZeroTier data, if the directory is empty.
+"""Seeds the fuzzing corpus of each target from real ZeroTier data, where a target's directory is empty.
 
-Usage: Fuzz/seed-corpus.py CORPUS_DIR [VECTORS_DIR]
+Usage: Fuzz/seed-corpus.py CORPUS_ROOT [VECTORS_DIR]
 
-Writes the UDP payload of every IPv4/UDP datagram in VECTORS_DIR/session/session.pcap (the session captured
-between real ZeroTier One 1.14.1 nodes) and the planet file, one input per file. VECTORS_DIR defaults to
-$NETCON_VECTORS, else ../shared/vectors/zerotier. A corpus that already has files is left alone: libFuzzer
-keeps adding to it, and those inputs are worth more than the seeds.
+CORPUS_ROOT/<target>/ gets, from VECTORS_DIR (default $NETCON_VECTORS, else ../shared/vectors/zerotier), what
+ZeroTier One 1.14.1 itself wrote:
+- wire, engine: the UDP payload of every IPv4/UDP datagram of session/session.pcap, and the planet file;
+- netconf: the network configs the members stored (session/m*-networks.d/*.conf, Dictionary text);
+- credentials: the certificates of membership in those configs (key C, unescaped);
+- controller-records: the controller's database (session/controller.d, network and member JSON).
+(control and rpc are seeded by `NetconFuzz --write-seeds`, from netcon's own encoders.) A directory that
+already has files is left alone: libFuzzer keeps adding to it, and those inputs are worth more than the seeds.
 """
 import os
 import struct
@@ -39,26 +43,61 @@ def udp_payloads(pcap):
             yield udp[8:length]
 
 
+def unescape(value):
+    """A Dictionary value as ZeroTier escapes it: \\0 \\r \\n \\e (=) and \\\\."""
+    out, escaped = bytearray(), False
+    for byte in value:
+        if escaped:
+            out.append({ord("0"): 0, ord("r"): 13, ord("n"): 10, ord("e"): ord("=")}.get(byte, byte))
+            escaped = False
+        elif byte == ord("\\"):
+            escaped = True
+        else:
+            out.append(byte)
+    return bytes(out)
+
+
+def seeds(vectors):
+    """target → [(name, bytes)]"""
+    with open(os.path.join(vectors, "session", "session.pcap"), "rb") as f:
+        datagrams = [(f"pcap-{index:04d}", payload) for index, payload in enumerate(udp_payloads(f.read()))]
+    with open(os.path.join(vectors, "planet", "planet"), "rb") as f:
+        datagrams.append(("planet", f.read()))
+    configs, certificates, records = [], [], []
+    session = os.path.join(vectors, "session")
+    for member in sorted(n for n in os.listdir(session) if n.endswith("-networks.d")):
+        for name in sorted(os.listdir(os.path.join(session, member))):
+            with open(os.path.join(session, member, name), "rb") as f:
+                text = f.read()
+            configs.append((f"{member[:-len('-networks.d')]}-{name}", text))
+            for line in text.split(b"\n"):
+                if line.startswith(b"C="):
+                    certificates.append((f"com-{member[:2]}-{name}", unescape(line[2:])))
+    for directory, _, names in sorted(os.walk(os.path.join(session, "controller.d"))):
+        for name in sorted(n for n in names if n.endswith(".json")):
+            with open(os.path.join(directory, name), "rb") as f:
+                records.append((f"{os.path.basename(directory)}-{name}", f.read()))
+    return {"wire": datagrams, "engine": datagrams, "netconf": configs, "credentials": certificates,
+            "controller-records": records}
+
+
 def main():
     if len(sys.argv) not in (2, 3):
         sys.exit(__doc__.strip())
-    corpus = sys.argv[1]
+    root = sys.argv[1]
     here = os.path.dirname(os.path.abspath(__file__))
     default_vectors = os.environ.get("NETCON_VECTORS", os.path.join(here, "..", "..", "shared", "vectors", "zerotier"))
     vectors = sys.argv[2] if len(sys.argv) == 3 else default_vectors
-    os.makedirs(corpus, exist_ok=True)
-    if os.listdir(corpus):
-        print(f"{corpus}: already seeded ({len(os.listdir(corpus))} inputs)")
-        return
-    with open(os.path.join(vectors, "session", "session.pcap"), "rb") as f:
-        payloads = list(udp_payloads(f.read()))
-    for index, payload in enumerate(payloads):
-        with open(os.path.join(corpus, f"pcap-{index:04d}"), "wb") as f:
-            f.write(payload)
-    with open(os.path.join(vectors, "planet", "planet"), "rb") as source, \
-         open(os.path.join(corpus, "planet"), "wb") as target:
-        target.write(source.read())
-    print(f"{corpus}: seeded with {len(payloads)} datagrams of session.pcap and the planet")
+    for target, inputs in seeds(vectors).items():
+        corpus = os.path.join(root, target)
+        os.makedirs(corpus, exist_ok=True)
+        if os.listdir(corpus):
+            print(f"{corpus}: already seeded ({len(os.listdir(corpus))} inputs)")
+            continue
+        for name, data in inputs:
+            with open(os.path.join(corpus, name), "wb") as f:
+                f.write(data)
+        print(f"{corpus}: seeded with {len(inputs)} inputs")
 
 
 if __name__ == "__main__":

@@ -87,7 +87,9 @@ size_t netcon_netlink_address_messages(const void *route_list, size_t route_coun
         uint8_t prefix = v4 ? 32 : 128, best = 0;
         for (size_t j = 0; j < route_count; j++) {
             const netcon_rpc_route *route = &routes[j];
-            if (route->is_local || route->network.family != own->network.family || route->prefix_length < best) continue;
+            if (route->is_local || route->network.family != own->network.family || route->prefix_length < best ||
+                route->prefix_length > address_length * 8)
+                continue;
             size_t whole = route->prefix_length / 8, bits = route->prefix_length % 8;
             if (whole > address_length || memcmp(route->network.bytes, own->network.bytes, whole) != 0) continue;
             if (bits != 0 && ((route->network.bytes[whole] ^ own->network.bytes[whole]) & (0xff << (8 - bits))) != 0) continue;

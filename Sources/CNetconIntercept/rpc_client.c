@@ -74,6 +74,12 @@ int netcon_rpc_first_descriptor(struct msghdr *message) {
     return first;
 }
 
+bool netcon_rpc_reply_is_valid(const netcon_rpc_reply *reply, size_t received, uint32_t op) {
+    return received >= offsetof(netcon_rpc_reply, routes) && reply->magic == NETCON_RPC_MAGIC && reply->op == op &&
+           reply->route_count <= NETCON_RPC_MAX_ROUTES &&
+           received >= offsetof(netcon_rpc_reply, routes) + reply->route_count * sizeof(netcon_rpc_route);
+}
+
 /* The reply to `request` on `connection`, with its descriptor (if any) in *fd. */
 static int netcon_rpc_receive_reply(int connection, const netcon_rpc_request *request, netcon_rpc_reply *reply, int *fd) {
     /* Room for more descriptors than the contract allows, so that extra ones can be closed, not leaked. */
@@ -92,11 +98,7 @@ static int netcon_rpc_receive_reply(int connection, const netcon_rpc_request *re
     if (received == 0) return -ECONNREFUSED; /* the session's relay could not reach the node */
 
     *fd = netcon_rpc_first_descriptor(&message);
-    if (received < (ssize_t)offsetof(netcon_rpc_reply, routes) || reply->magic != NETCON_RPC_MAGIC ||
-        reply->op != request->op || reply->route_count > NETCON_RPC_MAX_ROUTES ||
-        (size_t)received < offsetof(netcon_rpc_reply, routes) + reply->route_count * sizeof(netcon_rpc_route))
-        return -EPROTO;
-    return 0;
+    return netcon_rpc_reply_is_valid(reply, (size_t)received, request->op) ? 0 : -EPROTO;
 }
 
 static int netcon_rpc_exchange(int connection, const netcon_rpc_request *request, netcon_rpc_reply *reply, int *fd) {

@@ -1,5 +1,7 @@
 #ifndef NETCON_PRELOAD_RPC_CLIENT_H
 #define NETCON_PRELOAD_RPC_CLIENT_H
+#include <stdbool.h>
+#include <stddef.h>
 #include <sys/socket.h>
 
 #include "netcon_rpc.h"
@@ -11,6 +13,10 @@
 
 /* The first descriptor a received message carried (SCM_RIGHTS), or -1; the others are closed, never leaked. */
 int netcon_rpc_first_descriptor(struct msghdr *message);
+
+/* Whether the first `received` bytes of *reply (a whole netcon_rpc_reply of storage) are a reply to a request
+   of `op` that holds everything it announces. */
+bool netcon_rpc_reply_is_valid(const netcon_rpc_reply *reply, size_t received, uint32_t op);
 
 /* A request of `op` with magic set and everything else zero. */
 netcon_rpc_request netcon_rpc_request_for(uint32_t op);

@@ -16,6 +16,8 @@ public struct NodeStatus: Codable, Sendable, Equatable {
     /// The world the node lives in; nil when it cannot be read (status without a daemon).
     public var planet: PlanetStatus?
     public var traffic: TrafficStatus?
+    /// Programs' virtual sockets and the stack's control blocks behind them; nil without a daemon.
+    public var sockets: SocketStatus?
 
     public init(
         address: Address, version: String, running: Bool, online: Bool, port: UInt16?, pid: Int32?, home: String,
@@ -143,4 +145,32 @@ public struct TrafficStatus: Codable, Sendable, Equatable {
     }
 
     public var droppedTotal: Int { dropped.values.reduce(0, +) }
+}
+
+/// What programs hold on the virtual networks, as the node's socket bridge sees it, and what lwIP holds for them.
+/// Both fall back to zero (TIME-WAIT aside, which lwIP keeps for 2 MSL) once the programs are gone.
+public struct SocketStatus: Codable, Sendable, Equatable {
+    public var tcpConnections: Int
+    public var tcpListeners: Int
+    public var udp: Int
+    public var icmp: Int
+    /// lwIP's protocol control blocks: connections (any state but TIME-WAIT), listeners, bound-only, TIME-WAIT, UDP.
+    public var stackTCPActive: Int
+    public var stackTCPListening: Int
+    public var stackTCPBound: Int
+    public var stackTCPTimeWait: Int
+    public var stackUDP: Int
+
+    public init(tcpConnections: Int, tcpListeners: Int, udp: Int, icmp: Int, stackTCPActive: Int, stackTCPListening: Int,
+                stackTCPBound: Int, stackTCPTimeWait: Int, stackUDP: Int) {
+        self.tcpConnections = tcpConnections
+        self.tcpListeners = tcpListeners
+        self.udp = udp
+        self.icmp = icmp
+        self.stackTCPActive = stackTCPActive
+        self.stackTCPListening = stackTCPListening
+        self.stackTCPBound = stackTCPBound
+        self.stackTCPTimeWait = stackTCPTimeWait
+        self.stackUDP = stackUDP
+    }
 }

@@ -35,6 +35,21 @@ public enum Stack {
     /// What Debian's lwipopts.h fixed at build time; see `Limits`.
     public static var limits: Limits { Limits(netcon_lwip_get_limits()) }
 
+    /// The protocol control blocks lwIP holds now: what a leak of virtual sockets would show.
+    public struct ControlBlocks: Equatable, Sendable {
+        public var tcpActive: Int
+        public var tcpListening: Int
+        public var tcpBound: Int
+        public var tcpTimeWait: Int
+        public var udp: Int
+    }
+
+    public static var controlBlocks: ControlBlocks {
+        let counts = withCoreLock { netcon_lwip_count_pcbs() }
+        return ControlBlocks(tcpActive: Int(counts.tcp_active), tcpListening: Int(counts.tcp_listening),
+                             tcpBound: Int(counts.tcp_bound), tcpTimeWait: Int(counts.tcp_time_wait), udp: Int(counts.udp))
+    }
+
     /// How many bytes the peers of all this process's TCP connections may send it at once: the connections
     /// receiving data share it equally (each at least four segments, at most its widened window). Set it to
     /// what the underlay can hold while the node catches up, so many streams slow each other down instead of

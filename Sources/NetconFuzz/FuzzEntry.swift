@@ -2,20 +2,32 @@
 ///
 /// Built with `-sanitize=fuzzer` and `-DNETCON_LIBFUZZER` (`make fuzz`), libFuzzer calls this for every input
 /// it generates; in an ordinary build `Replay` is `main` and calls it for the files named on the command line.
-/// Whatever the bytes, nothing here may trap: a trap is a bug in Sources/ZeroTier (or a broken round trip,
-/// which `FuzzCheck.require` turns into a trap on purpose).
+/// Whatever the bytes, nothing here may trap: a trap is a bug in the parser (or a broken round trip, which
+/// `FuzzCheck.require` turns into a trap on purpose).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
-    ParserTargets.run(bytes)
-    FuzzWorld.shared.run(bytes)
+    for target in FuzzTarget.active { target.run(bytes) }
     return 0
 }
 
 /// The harness's own oracle: a failed check is reported like any other crash, with the reason on stderr.
 enum FuzzCheck {
     static func require(_ condition: Bool, _ message: @autoclosure () -> String) {
-        if !condition { fatalError("netcon fuzz check failed: \(message())") }
+        if !condition { fail(message()) }
+    }
+
+    /// The stored properties in which `again` (a value after a round trip) differs from `value`, for a message.
+    static func difference<Value>(_ value: Value, _ again: Value?) -> String {
+        guard let again else { return "the second decoding failed" }
+        let pairs = zip(Mirror(reflecting: value).children, Mirror(reflecting: again).children)
+        let names = pairs.filter { String(describing: $0.0.value) != String(describing: $0.1.value) }
+            .map { "\($0.0.label ?? "?"): \($0.0.value) became \($0.1.value)" }
+        return names.isEmpty ? "no property differs in its description" : names.joined(separator: "; ")
+    }
+
+    static func fail(_ message: String) -> Never {
+        fatalError("netcon fuzz check failed: \(message)")
     }
 }
 
@@ -34,6 +46,10 @@ func LLVMFuzzerRunDriver(
 
 @_cdecl("NetconFuzz_main")
 func libFuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    if argc == 3, let flag = argv?[1], String(cString: flag) == "--write-seeds", let directory = argv?[2] {
+        do { try SeedCorpus.write(to: String(cString: directory)) } catch { print("NetconFuzz: \(error)"); return 73 }
+        return 0
+    }
     var argc = argc
     var argv = argv
     return LLVMFuzzerRunDriver(&argc, &argv, fuzzOneInput)

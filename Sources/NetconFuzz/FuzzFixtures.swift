@@ -9,6 +9,10 @@ enum FuzzFixtures {
     static let m1Secret = "0f845b7051:0:38e33156599d0466741a737ea343aeba4a62b3c2ea7a14555fb8206ba9871066f0a09e8aa4fe0c67098fd591be061026dee15529804164b7da6b7f7e3f56f533:7e8aface042c97ad5168e9320a1033d810c4c1443d198b45c668759c1238814cd23cc0b44c6bdf6e1b3d713f5a9df7ac2ba6130d1b7021a97f0924d291698e4d"
     static let m2Secret = "eddffe2b19:0:bd0ef87a379b2e6dcbd893a3e243271f6f5439a60d1628b9672c9b3e15331b4b93a1dfa291f7e36ec345c1131be4a87c84ef753556e8709dc216082c0ca791b1:5445d43d5d4f04dd445d1ee019e1cfc49a067d5678bd17c01ec61d4f18095e745c5f90d9ec875e05da466637892dac8600ccc4daf1fa8a107ba34c4672bc3c12"
 
+    /// The network controller of the config and credential targets (the root's identity: any secret will do).
+    static let controller = try! Identity(rootSecret)
+    static let m1 = try! Identity(m1Secret)
+
     /// The capture planet's signing key pair (`planet/current.c25519`: public ‖ private). The fuzzing planet has
     /// the capture planet's ID and key but an older timestamp, so the real planet file, sent in an OK(HELLO)
     /// from the root, is a valid update and the update path gets exercised too.

@@ -9,8 +9,17 @@ struct Replay {
     static func main() {
         let arguments = CommandLine.arguments.dropFirst()
         guard !arguments.isEmpty, !arguments.contains(where: { $0 == "-h" || $0 == "--help" }) else {
-            print("usage: NetconFuzz FILE|DIRECTORY…  (runs the fuzz target on each file; `make fuzz` fuzzes)")
+            print("""
+                usage: NetconFuzz FILE|DIRECTORY…  (runs the fuzz targets on each file; `make fuzz` fuzzes)
+                A file in a directory named after a target (\(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")))
+                runs that target only; others run the targets NETCON_FUZZ_TARGET names, all by default.
+                """)
             exit(arguments.isEmpty ? 64 : 0)
+        }
+        if arguments.first == "--write-seeds" {
+            guard arguments.count == 2, let directory = arguments.last else { print("usage: NetconFuzz --write-seeds DIR"); exit(64) }
+            do { try SeedCorpus.write(to: directory) } catch { print("NetconFuzz: \(error)"); exit(73) }
+            return
         }
         var count = 0
         for path in arguments {
@@ -19,7 +28,9 @@ struct Replay {
                     FileHandle.standardError.write(Data("NetconFuzz: cannot read \(file)\n".utf8))
                     exit(66)
                 }
-                print("running \(file) (\(data.count) bytes)")
+                let parent = URL(fileURLWithPath: file).deletingLastPathComponent().lastPathComponent
+                FuzzTarget.active = FuzzTarget(rawValue: parent).map { [$0] } ?? FuzzTarget.fromEnvironment()
+                print("running \(file) (\(data.count) bytes) on \(FuzzTarget.active.map(\.rawValue).joined(separator: ","))")
                 let bytes = [UInt8](data)
                 _ = bytes.withUnsafeBufferPointer { fuzzOneInput($0.baseAddress, $0.count) }
                 count += 1
@@ -28,15 +39,12 @@ struct Replay {
         print("ran \(count) input\(count == 1 ? "" : "s") without a crash")
     }
 
-    /// The file itself, or a directory's regular files in name order.
+    /// The file itself, or a directory's regular files and those of its subdirectories, in name order.
     static func files(at path: String) -> [String] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue,
               let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return [path] }
-        return names.sorted().map { "\(path)/\($0)" }.filter {
-            var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && !isDirectory.boolValue
-        }
+        return names.sorted().filter { !$0.hasPrefix(".") }.flatMap { files(at: "\(path)/\($0)") }
     }
 }
 #endif

@@ -25,6 +25,11 @@ struct StatusReport {
             }
             lines.append(line)
         }
+        if let sockets = status.sockets {
+            lines.append("sockets tcp \(sockets.tcpConnections)  listening \(sockets.tcpListeners)  udp \(sockets.udp)  icmp \(sockets.icmp)"
+                + "  (lwIP pcbs: tcp \(sockets.stackTCPActive), listen \(sockets.stackTCPListening), bound \(sockets.stackTCPBound),"
+                + " time-wait \(sockets.stackTCPTimeWait), udp \(sockets.stackUDP))")
+        }
         if !status.running { lines.append("the daemon is not running (start it with `netcon run --home \(status.home)`)") }
         lines.append("")
         lines.append(contentsOf: table(

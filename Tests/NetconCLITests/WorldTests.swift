@@ -21,6 +21,11 @@ import Testing
         var traffic: Traffic?
     }
 
+    struct SocketsJSON: Decodable, Equatable {
+        var tcpConnections, tcpListeners, udp, icmp: Int
+        var stackTCPActive, stackTCPListening, stackTCPBound, stackTCPTimeWait, stackUDP: Int
+    }
+
     final class World {
         let rootHome: TemporaryHome
         let homes: [String: TemporaryHome]
@@ -59,6 +64,23 @@ import Testing
             guard let daemon = daemons.removeValue(forKey: name) else { throw TestFailure("\(name) is not running") }
             daemon.signal(SIGTERM)
             return try daemon.wait(timeout: 20)
+        }
+
+        /// The daemon's census of programs' sockets (`status --json`, `sockets`).
+        func sockets(_ name: String) throws -> SocketsJSON {
+            let result = try NetconProcess.run(["status", "--home", home(name).path, "--json"])
+            struct Status: Decodable { var sockets: SocketsJSON? }
+            guard let sockets = try JSONDecoder().decode(Status.self, from: Data(result.stdout.utf8)).sockets else {
+                throw TestFailure("status of \(name) has no sockets: \(result.stdout)")
+            }
+            return sockets
+        }
+
+        /// kill -9, as a crash or the OOM killer would: nothing of the node's own shutdown runs.
+        func kill(_ name: String) throws {
+            guard let daemon = daemons.removeValue(forKey: name) else { throw TestFailure("\(name) is not running") }
+            daemon.signal(SIGKILL)
+            _ = try daemon.wait(timeout: 20)
         }
 
         func status(_ name: String) throws -> StatusJSON {

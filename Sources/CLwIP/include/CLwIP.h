@@ -54,6 +54,16 @@ typedef struct {
 } netcon_lwip_limits;
 netcon_lwip_limits netcon_lwip_get_limits(void);
 
+/* The protocol control blocks lwIP holds now, by list. Call with the core lock held. */
+typedef struct {
+    uint32_t tcp_active;      /* connecting, established or closing */
+    uint32_t tcp_listening;
+    uint32_t tcp_bound;       /* bound, neither listening nor connected */
+    uint32_t tcp_time_wait;
+    uint32_t udp;
+} netcon_lwip_pcb_counts;
+netcon_lwip_pcb_counts netcon_lwip_count_pcbs(void);
+
 /* ---- Threading guards ---------------------------------------------------------------------------------- */
 
 /* Whether the calling thread already holds the core: it is lwIP's tcpip thread (which runs every callback,

@@ -7,6 +7,8 @@
  * never stop. Nothing here depends on the dynamic loader: static and Go programs are served like any other.
  */
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct netcon_intercept_settings {
@@ -39,5 +41,10 @@ int netcon_session_start(unsigned long long *inode);
 /* Whether this kernel lets an unprivileged process install a filter with user notification (a probe in a
    short-lived child). 0 or the errno that stops it. */
 int netcon_intercept_probe(void);
+
+/* For the fuzzer: runs every parser of bytes the rules do not control (the program's socket addresses, control
+   messages and netlink requests; the node's replies and datagram headers) on one input. Aborts with a message on
+   stderr when one of them breaks its promise; returns 0 otherwise. */
+int netcon_intercept_parse_one(const uint8_t *data, size_t size);
 
 #endif

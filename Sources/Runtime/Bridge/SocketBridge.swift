@@ -1,4 +1,5 @@
 import CNetconSys
+import ControlPlane
 import Glibc
 import Logging
 import NetconRPC
@@ -138,7 +139,7 @@ final class SocketBridge: @unchecked Sendable {
             let pair = try SocketPair(type: CInt(SOCK_SEQPACKET.rawValue))
             let listener = TCPListenerBridge(joining: shared, pair: pair, loop: loop, onLast: { [unowned self] shared in
                 if let key = shared.key, sharedListeners[key] === shared { sharedListeners[key] = nil }
-            })
+            }, onFinished: { [unowned self] in ended($0, error: 0) })
             try listener.start()
             sockets[pair.inode] = listener
             reply(RPCReply(operation: request.operation, kind: .tcpListener, domain: domain, inode: pair.inode, local: listener.local),
@@ -192,6 +193,28 @@ final class SocketBridge: @unchecked Sendable {
         guard error != 0 else { return }
         endings[inode] = error
         loop.schedule(afterMilliseconds: Self.endingMemoryMilliseconds) { [weak self] in self?.endings[inode] = nil }
+    }
+
+    /// The sockets programs hold and lwIP's control blocks, counted on the bridge thread.
+    func census() -> SocketStatus {
+        var status = SocketStatus(tcpConnections: 0, tcpListeners: 0, udp: 0, icmp: 0, stackTCPActive: 0, stackTCPListening: 0,
+                                  stackTCPBound: 0, stackTCPTimeWait: 0, stackUDP: 0)
+        for socket in sockets.values {
+            switch socket {
+            case is TCPStreamBridge: status.tcpConnections += 1
+            case is TCPListenerBridge: status.tcpListeners += 1
+            case is UDPBridge: status.udp += 1
+            case is ICMPBridge: status.icmp += 1
+            default: break
+            }
+        }
+        let blocks = Stack.controlBlocks
+        status.stackTCPActive = blocks.tcpActive
+        status.stackTCPListening = blocks.tcpListening
+        status.stackTCPBound = blocks.tcpBound
+        status.stackTCPTimeWait = blocks.tcpTimeWait
+        status.stackUDP = blocks.udp
+        return status
     }
 
     func closeAll() {

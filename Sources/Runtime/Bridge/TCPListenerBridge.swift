@@ -17,18 +17,23 @@ final class TCPListenerBridge: VirtualSocket, @unchecked Sendable {
     private let channel: OwnedDescriptor
     private let loop: EventLoop
     private let onLast: @Sendable (SharedTCPListener) -> Void
+    private let onFinished: @Sendable (UInt64) -> Void
     private var isGone = false
 
     var local: RPCEndpoint { shared.local }
 
-    /// - Parameter onLast: on the bridge thread, when this was the last listener of `shared` (now closed).
-    init(joining shared: SharedTCPListener, pair: SocketPair, loop: EventLoop, onLast: @escaping @Sendable (SharedTCPListener) -> Void) {
+    /// - Parameters:
+    ///   - onLast: on the bridge thread, when this was the last listener of `shared` (now closed).
+    ///   - onFinished: on the bridge thread, with the inode, once this listener is closed (the program's end went).
+    init(joining shared: SharedTCPListener, pair: SocketPair, loop: EventLoop, onLast: @escaping @Sendable (SharedTCPListener) -> Void,
+         onFinished: @escaping @Sendable (UInt64) -> Void) {
         inode = pair.inode
         channel = pair.node
         domain = shared.domain
         self.shared = shared
         self.loop = loop
         self.onLast = onLast
+        self.onFinished = onFinished
         shared.add(channel: pair.node.rawValue)
     }
 
@@ -54,6 +59,7 @@ final class TCPListenerBridge: VirtualSocket, @unchecked Sendable {
             shared.close()
             onLast(shared)
         }
+        onFinished(inode)
     }
 }
 

@@ -1,5 +1,6 @@
 import Glibc
 import FoundationEssentials
+import ControlPlane
 import ZeroTier
 
 /// The controller database in `<home>/controller.d`, laid out as ZeroTier One's file database:

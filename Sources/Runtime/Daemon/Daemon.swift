@@ -102,6 +102,7 @@ public struct Daemon {
         let bridgeThread = try BridgeThread()
         let bridge = SocketBridge(loop: bridgeThread.loop, networks: networks, logger: logger)
         let rpc = try RPCServer(path: home.rpcSocket, loop: bridgeThread.loop, bridge: bridge, logger: logger)
+        node.socketCensus = { [loop = bridgeThread.loop] deliver in loop.execute { deliver(bridge.census()) } }
         bridgeThread.start()
         defer {
             bridgeThread.stop {

@@ -20,6 +20,8 @@ final class NodeService {
     private let logger: Logger
     private let receiveBatch = DatagramBatch()
     private let sendBatch = DatagramBatch()
+    /// Counts programs' virtual sockets where they live (the bridge thread) and hands the result to its argument.
+    var socketCensus: ((@escaping @Sendable (SocketStatus) -> Void) -> Void)?
     private var backgroundTimer: EventLoop.TimerID?
     private var pendingPings: [UInt64: (reply: (ControlResponse) -> Void, timer: EventLoop.TimerID)] = [:]
     private var wasOnline = false
@@ -241,7 +243,16 @@ final class NodeService {
         do {
             switch request {
             case .status:
-                reply(.status(status()))
+                guard let socketCensus else { return reply(.status(status())) }
+                // The census is taken on the bridge thread; the status is completed back on this one.
+                let back = SendableBox((service: self, reply: reply))
+                socketCensus { [loop] sockets in
+                    loop.execute {
+                        var status = back.value.service.status()
+                        status.sockets = sockets
+                        back.value.reply(.status(status))
+                    }
+                }
             case .join(let network):
                 if try joined.join(network) {
                     logger.info("joined network", metadata: ["network.id": "\(network)"])

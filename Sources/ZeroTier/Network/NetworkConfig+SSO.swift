@@ -4,7 +4,7 @@ extension NetworkConfig {
     /// * version 0 (implicit flow): `ssov`, `ssoe`, and when enabled `aurl` (if not empty) and `aexpt`;
     /// * version 1 (full flow): `ssov`, `ssoe`, `iurl`, `ssoce`, `sson`, `ssos`, `ssocid`, `ssop`, read only
     ///   when enabled;
-    /// * any other version: nothing is written or read.
+    /// * any other version: only `ssov` and `ssoe` (ZeroTier writes nothing; see `append`).
     ///
     /// Text fields are cut to ZeroTier's buffer sizes when read.
     public struct SSO: Hashable, Sendable {
@@ -102,7 +102,10 @@ extension NetworkConfig {
                 try dictionary.append(Key.clientID, string: clientID)
                 try dictionary.append(Key.provider, string: provider)
             default:
-                break
+                // ZeroTier writes nothing for a version it does not know; netcon keeps the two fields it read, so
+                // a stored config reads back as the controller sent it (a newer flow stays unsupported, not absent).
+                try dictionary.append(Key.version, uint64: version)
+                try dictionary.append(Key.enabled, bool: enabled)
             }
         }
     }

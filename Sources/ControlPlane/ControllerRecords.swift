@@ -1,70 +1,76 @@
 import ZeroTier
 
+/// A record whose identifiers do not parse: the file is skipped, never half-loaded.
+package struct ControllerRecordError: Error, CustomStringConvertible {
+    package var description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// The JSON shape of ZeroTier One's file-based controller database (`controller.d/network/<nwid>.json`),
 /// so a controller directory can move between ZeroTier One and netcon. Unknown fields are not kept.
-struct NetworkRecord: Codable {
-    struct Pool: Codable { var ipRangeStart: String; var ipRangeEnd: String }
-    struct RouteRecord: Codable { var target: String; var via: String? }
-    struct V4Mode: Codable { var zt: Bool }
-    struct V6Mode: Codable {
-        var sixPlane: Bool
-        var rfc4193: Bool
-        var zt: Bool
+package struct NetworkRecord: Codable, Equatable {
+    package struct Pool: Codable, Equatable { var ipRangeStart: String; var ipRangeEnd: String }
+    package struct RouteRecord: Codable, Equatable { var target: String; var via: String? }
+    package struct V4Mode: Codable, Equatable { var zt: Bool }
+    package struct V6Mode: Codable, Equatable {
+        package var sixPlane: Bool
+        package var rfc4193: Bool
+        package var zt: Bool
         enum CodingKeys: String, CodingKey {
             case sixPlane = "6plane"
             case rfc4193, zt
         }
     }
-    struct Rule: Codable { var not: Bool; var or: Bool; var type: String }
+    package struct Rule: Codable, Equatable { var not: Bool; var or: Bool; var type: String }
 
-    var id: String
-    var nwid: String
-    var objtype = "network"
-    var name: String
-    var `private`: Bool
-    var creationTime: Int64
-    var revision: UInt64
-    var mtu: Int
-    var multicastLimit: Int
-    var enableBroadcast: Bool
-    var ipAssignmentPools: [Pool]
-    var routes: [RouteRecord]
-    var v4AssignMode: V4Mode
-    var v6AssignMode: V6Mode
-    var rules: [Rule] = [Rule(not: false, or: false, type: "ACTION_ACCEPT")]
-    var capabilities: [Int] = []
-    var tags: [Int] = []
-    var dns: [String] = []
-    var remoteTraceLevel = 0
+    package var id: String
+    package var nwid: String
+    package var objtype = "network"
+    package var name: String
+    package var `private`: Bool
+    package var creationTime: Int64
+    package var revision: UInt64
+    package var mtu: Int
+    package var multicastLimit: Int
+    package var enableBroadcast: Bool
+    package var ipAssignmentPools: [Pool]
+    package var routes: [RouteRecord]
+    package var v4AssignMode: V4Mode
+    package var v6AssignMode: V6Mode
+    package var rules: [Rule] = [Rule(not: false, or: false, type: "ACTION_ACCEPT")]
+    package var capabilities: [Int] = []
+    package var tags: [Int] = []
+    package var dns: [String] = []
+    package var remoteTraceLevel = 0
 }
 
-struct MemberRecord: Codable {
-    var id: String
-    var address: String
-    var nwid: String
-    var objtype = "member"
-    var identity: String?
-    var authorized: Bool
-    var ipAssignments: [String]
-    var activeBridge: Bool
-    var noAutoAssignIps: Bool
-    var creationTime: Int64
-    var lastAuthorizedTime: Int64
-    var lastDeauthorizedTime: Int64
-    var revision: UInt64
-    var vMajor: Int
-    var vMinor: Int
-    var vRev: Int
-    var vProto: Int
-    var capabilities: [Int] = []
-    var tags: [Int] = []
-    var remoteTraceLevel = 0
+package struct MemberRecord: Codable, Equatable {
+    package var id: String
+    package var address: String
+    package var nwid: String
+    package var objtype = "member"
+    package var identity: String?
+    package var authorized: Bool
+    package var ipAssignments: [String]
+    package var activeBridge: Bool
+    package var noAutoAssignIps: Bool
+    package var creationTime: Int64
+    package var lastAuthorizedTime: Int64
+    package var lastDeauthorizedTime: Int64
+    package var revision: UInt64
+    package var vMajor: Int
+    package var vMinor: Int
+    package var vRev: Int
+    package var vProto: Int
+    package var capabilities: [Int] = []
+    package var tags: [Int] = []
+    package var remoteTraceLevel = 0
     /// netcon's addition (ZeroTier keeps it in memory only): when the member last asked for its config.
-    var lastSeen: Int64?
+    package var lastSeen: Int64?
 }
 
 extension NetworkRecord {
-    init(_ network: ControllerNetwork) {
+    package init(_ network: ControllerNetwork) {
         id = network.id.description
         nwid = network.id.description
         name = network.name
@@ -82,8 +88,8 @@ extension NetworkRecord {
         v6AssignMode = V6Mode(sixPlane: network.sixPlane, rfc4193: network.rfc4193, zt: false)
     }
 
-    func model() throws(NetconError) -> ControllerNetwork {
-        guard let network = NetworkID(nwid) else { throw .invalidArgument("bad network ID \(nwid) in controller database") }
+    package func model() throws(ControllerRecordError) -> ControllerNetwork {
+        guard let network = NetworkID(nwid) else { throw ControllerRecordError("bad network ID \(nwid) in controller database") }
         var pools = [ControllerNetwork.IPv4Pool]()
         for pool in ipAssignmentPools {
             guard case .v4(let first)? = IPAddress(pool.ipRangeStart), case .v4(let last)? = IPAddress(pool.ipRangeEnd) else { continue }
@@ -104,7 +110,7 @@ extension NetworkRecord {
 }
 
 extension MemberRecord {
-    init(_ member: ControllerMember) {
+    package init(_ member: ControllerMember) {
         id = member.address.description
         address = member.address.description
         nwid = member.network.description
@@ -124,9 +130,9 @@ extension MemberRecord {
         lastSeen = member.lastRequestTime > 0 ? member.lastRequestTime : nil
     }
 
-    func model() throws(NetconError) -> ControllerMember {
+    package func model() throws(ControllerRecordError) -> ControllerMember {
         guard let network = NetworkID(nwid), let member = Address(address) else {
-            throw .invalidArgument("bad member \(nwid)/\(address) in controller database")
+            throw ControllerRecordError("bad member \(nwid)/\(address) in controller database")
         }
         let version: SoftwareVersion? = vMajor >= 0 && vMinor >= 0 && vRev >= 0
             ? SoftwareVersion(major: UInt8(clamping: vMajor), minor: UInt8(clamping: vMinor), revision: UInt16(clamping: vRev)) : nil
