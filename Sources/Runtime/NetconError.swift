@@ -11,6 +11,8 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
     case noIdentity(home: String)
     case controlSocketNotOwned(path: String, owner: UInt32)
     case controlProtocol(String)
+    /// The daemon could not carry a request out (its database could not be written, say); nothing changed.
+    case daemonFailed(String)
     case portUnavailable(port: UInt16, reason: String)
     case io(path: String, errno: Errno)
     case planetInvalid(path: String, reason: String)
@@ -39,7 +41,7 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
         case .homeUnusable, .noIdentity: 66  // EX_NOINPUT
         case .portUnavailable: 71  // EX_OSERR
         case .homeNotCreatable: 73  // EX_CANTCREAT
-        case .io: 74  // EX_IOERR
+        case .io, .daemonFailed: 74  // EX_IOERR
         case .alreadyRunning: 75  // EX_TEMPFAIL
         case .controlProtocol: 76  // EX_PROTOCOL
         case .controlSocketNotOwned: 77  // EX_NOPERM
@@ -57,6 +59,7 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
         case let .noIdentity(home): "\(home) has no identity yet (run `netcon run --home \(home)` once to create it)"
         case let .controlSocketNotOwned(path, owner): "refusing to use control socket \(path): it is owned by uid \(owner), not by you"
         case let .controlProtocol(why): "control socket: \(why)"
+        case let .daemonFailed(why): "the daemon failed: \(why)"
         case let .portUnavailable(port, reason): "cannot bind UDP port \(port): \(reason)"
         case let .io(path, errno): "\(path): \(errno)"
         case let .planetInvalid(path, reason): "planet \(path) is invalid: \(reason)"
@@ -94,7 +97,8 @@ extension NetconError {
         case .notFound: self = .notFound(failure.message)
         case .badRequest: self = .invalidArgument(failure.message)
         case .timeout: self = .peerUnreachable(failure.message)
-        case .unsupportedVersion, .storage, .internalError: self = .controlProtocol(failure.message)
+        case .storage: self = .daemonFailed(failure.message)
+        case .unsupportedVersion, .internalError: self = .controlProtocol(failure.message)
         }
     }
 }

@@ -59,7 +59,9 @@ public final class ControllerFileStore: ControllerStore {
     private func loadNetworks() -> [NetworkID: ControllerNetwork] {
         if let networkCache { return networkCache }
         var loaded = [NetworkID: ControllerNetwork]()
-        for name in (try? HomeFile.list(root)) ?? [] where name.hasSuffix(".json") {
+        let names = (try? HomeFile.list(root)) ?? []
+        removeUnfinishedWrites(in: root, names)
+        for name in names where name.hasSuffix(".json") {
             guard let bytes = try? HomeFile.read("\(root)/\(name)"),
                   let record = try? JSONDecoder().decode(NetworkRecord.self, from: Data(bytes)),
                   let network = try? record.model() else { continue }
@@ -73,7 +75,9 @@ public final class ControllerFileStore: ControllerStore {
         if let cached = memberCache[network] { return cached }
         var loaded = [Address: ControllerMember]()
         let directory = memberDirectory(network)
-        for name in (try? HomeFile.list(directory)) ?? [] where name.hasSuffix(".json") {
+        let names = (try? HomeFile.list(directory)) ?? []
+        removeUnfinishedWrites(in: directory, names)
+        for name in names where name.hasSuffix(".json") {
             guard let bytes = try? HomeFile.read("\(directory)/\(name)"),
                   let record = try? JSONDecoder().decode(MemberRecord.self, from: Data(bytes)),
                   let member = try? record.model() else { continue }
@@ -81,6 +85,12 @@ public final class ControllerFileStore: ControllerStore {
         }
         memberCache[network] = loaded
         return loaded
+    }
+
+    /// A write the daemon was killed in the middle of leaves its temporary file (the record itself is whole):
+    /// the first read after a start removes them. Only the daemon holding the home's lock writes here.
+    private func removeUnfinishedWrites(in directory: String, _ names: [String]) {
+        for name in names where name.contains(".json.tmp.") { _ = try? HomeFile.remove("\(directory)/\(name)") }
     }
 
     private func encode<Record: Encodable>(_ record: Record) throws -> [UInt8] {

@@ -19,8 +19,7 @@ extension NetworkConfig {
 
         /// nil for the all-empty form.
         static func read(from reader: inout ByteReader) throws(DecodingError) -> DNS? {
-            let field = try reader.readBytes(domainFieldBytes).prefix(domainFieldBytes - 1)
-            let domain = String(decoding: field.prefix { $0 != 0 }, as: UTF8.self)
+            let domain = BoundedText.decode(try reader.readBytes(domainFieldBytes), limit: domainFieldBytes - 1)
             var servers = [IPAddress]()
             for _ in 0..<maxServers {
                 if let server = try reader.readInetEndpoint() { servers.append(server.ip) }
@@ -29,7 +28,7 @@ extension NetworkConfig {
         }
 
         static func write(_ dns: DNS?, to writer: inout ByteWriter) {
-            var field = Array((dns?.domain ?? "").utf8.prefix { $0 != 0 }.prefix(domainFieldBytes - 1))
+            var field = BoundedText.encode(dns?.domain ?? "", limit: domainFieldBytes - 1)
             field += [UInt8](repeating: 0, count: domainFieldBytes - field.count)
             writer.write(field)
             let servers = dns?.servers ?? []

@@ -62,9 +62,7 @@ extension NetworkConfig {
         remoteTraceTarget = d.address(Key.remoteTraceTarget).flatMap { $0.rawValue == 0 ? nil : $0 }
         remoteTraceLevel = d.uint64(Key.remoteTraceLevel) ?? 0
         multicastLimit = UInt32(truncatingIfNeeded: d.uint64(Key.multicastLimit) ?? 0)
-        let nameBytes = (d.bytes(Key.name) ?? []).prefix(Limits.nameBytes).prefix { $0 != 0 }
-        // Invalid UTF-8 reads as U+FFFD, which takes three bytes: cut again so the name still fits when written.
-        name = Self.whole(String(decoding: nameBytes, as: UTF8.self), within: Limits.nameBytes)
+        name = BoundedText.decode(d.bytes(Key.name) ?? [], limit: Limits.nameBytes)
         let mtu = Int(UInt32(truncatingIfNeeded: d.uint64(Key.mtu) ?? UInt64(Self.defaultMTU)))
         self.mtu = min(max(mtu, Self.minimumMTU), Self.maximumMTU)
         flags = Flags(rawValue: d.uint64(Key.flags) ?? 0)
@@ -129,7 +127,7 @@ extension NetworkConfig {
         try d.append(Key.flags, uint64: flags.rawValue)
         try d.append(Key.multicastLimit, uint64: UInt64(multicastLimit))
         try d.append(Key.type, uint64: UInt64(type.rawValue))
-        try d.append(Key.name, bytes: Array(Self.whole(String(name.prefix { $0 != "\0" }), within: Limits.nameBytes).utf8))
+        try d.append(Key.name, bytes: BoundedText.encode(name, limit: Limits.nameBytes))
         try d.append(Key.mtu, uint64: UInt64(clamping: mtu))
 
         if let certificateOfMembership {
@@ -173,19 +171,4 @@ extension NetworkConfig {
 
     /// The serialized dictionary: what a controller chunks into NETWORK_CONFIG and a member stores.
     public func encoded() throws(NetworkDictionary.CapacityExceeded) -> [UInt8] { try dictionary().encoded }
-}
-
-extension NetworkConfig {
-    /// The longest prefix of `text` made of whole Unicode scalars whose UTF-8 fits `limit` bytes.
-    static func whole(_ text: String, within limit: Int) -> String {
-        guard text.utf8.count > limit else { return text }
-        var kept = String.UnicodeScalarView()
-        var used = 0
-        for scalar in text.unicodeScalars {
-            used += UTF8.width(scalar)
-            guard used <= limit else { break }
-            kept.append(scalar)
-        }
-        return String(kept)
-    }
 }

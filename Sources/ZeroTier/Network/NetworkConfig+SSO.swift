@@ -61,7 +61,7 @@ extension NetworkConfig {
             self.init(version: dictionary.uint64(Key.version) ?? 0, enabled: dictionary.bool(Key.enabled) ?? false)
             func text(_ key: String, _ size: Int) -> String {
                 guard let value = dictionary.bytes(key) else { return "" }
-                return String(decoding: value.prefix(size - 1).prefix { $0 != 0 }, as: UTF8.self)
+                return BoundedText.decode(value, limit: size - 1)
             }
             switch (version, enabled) {
             case (0, true):
