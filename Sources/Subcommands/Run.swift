@@ -12,7 +12,8 @@ struct Run: ParsableCommand {
             Stops cleanly on SIGINT or SIGTERM. Raises its soft descriptor limit to the hard one (each virtual \
             socket holds a descriptor). For tests and benchmarks only, NETCON_TEST_UNDERLAY_FAULTS (e.g. \
             loss=0.05,duplicate=0.02,reorder=0.1,corrupt=0.01,delay-ms=2,seed=7) applies those faults to every \
-            datagram the node receives.
+            datagram the node receives, and NETCON_TEST_UNDERLAY_BLOCKED=FILE drops the datagrams from the \
+            endpoints FILE lists (one IP/PORT per line, read again when it changes).
             """
     )
 

@@ -8,12 +8,16 @@ import Testing
 /// the RPC the intercept library uses (the program's side of each virtual socket is a plain descriptor here).
 @Suite(.serialized) struct StackTransferTests {
     /// A private network with both members authorized and configured; returns its addresses per member.
-    static func configuredWorld(memberEnvironment: [String: String] = [:]) throws -> (WorldTests.World, [String: [String]]) {
-        let world = try WorldTests.World(members: ["m1", "m2"])
+    /// Root (and with `twoRoots` a second one, "root2"), two members, and a network of `controller`'s that both
+    /// members joined; returns the members' virtual addresses.
+    static func configuredWorld(memberEnvironment: [String: String] = [:], twoRoots: Bool = false,
+                                controller: String = "root") throws -> (WorldTests.World, [String: [String]]) {
+        let world = try WorldTests.World(members: ["m1", "m2"], twoRoots: twoRoots)
         try world.start("root")
+        if twoRoots { try world.start("root2") }
         try world.start("m1", environment: memberEnvironment)
         try world.start("m2", environment: memberEnvironment)
-        let root = world.home("root").path
+        let root = world.home(controller).path
         let created = try NetconProcess.run(["network", "create", "--home", root, "--name", "transfer", "--pool", "10.6.0.0/24", "--rfc4193"])
         let network = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         var addresses: [String: [String]] = [:]

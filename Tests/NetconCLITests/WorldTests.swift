@@ -7,7 +7,7 @@ import Testing
 @Suite(.serialized) struct WorldTests {
     struct StatusJSON: Decodable {
         struct Peer: Decodable {
-            struct Path: Decodable { var endpoint: String; var preferred: Bool }
+            struct Path: Decodable { var endpoint: String; var preferred: Bool; var active: Bool }
             var address: String
             var role: String
             var version: String?
@@ -28,19 +28,33 @@ import Testing
 
     final class World {
         let rootHome: TemporaryHome
-        let homes: [String: TemporaryHome]
+        var homes: [String: TemporaryHome]
         let rootPort: UInt16
+        /// The second root's UDP port, when the planet has two roots ("root2", the vectors' controller identity).
+        let secondRootPort: UInt16?
         var daemons: [String: NetconProcess.Running] = [:]
-        let addresses = ["root": "4518434e30", "m1": "0f845b7051", "m2": "eddffe2b19"]
+        let addresses = ["root": "4518434e30", "root2": "cf2daa94e4", "m1": "0f845b7051", "m2": "eddffe2b19"]
 
-        init(members: [String]) throws {
+        init(members: [String], twoRoots: Bool = false) throws {
             rootPort = try freeUDPPort()
             rootHome = try TemporaryHome(planet: nil)
             try rootHome.installWorldIdentity("root")
-            let planet = rootHome.path + "/planet"
-            let made = try NetconProcess.run(["planet", "create", "--root", "\(rootHome.path)@127.0.0.1/\(rootPort)", "-o", planet])
-            guard made.status == 0 else { throw TestFailure("planet create failed: \(made.stderr)") }
+            var roots = ["--root", "\(rootHome.path)@127.0.0.1/\(rootPort)"]
             var homes = [String: TemporaryHome]()
+            if twoRoots {
+                let port = try freeUDPPort()
+                let home = try TemporaryHome(planet: nil)
+                try home.installWorldIdentity("ctl")
+                homes["root2"] = home
+                roots += ["--root", "\(home.path)@127.0.0.1/\(port)"]
+                secondRootPort = port
+            } else {
+                secondRootPort = nil
+            }
+            let planet = rootHome.path + "/planet"
+            let made = try NetconProcess.run(["planet", "create"] + roots + ["-o", planet])
+            guard made.status == 0 else { throw TestFailure("planet create failed: \(made.stderr)") }
+            if let second = homes["root2"] { try FileManager.default.copyItem(atPath: planet, toPath: second.path + "/planet") }
             for name in members {
                 let home = try TemporaryHome(planet: URL(fileURLWithPath: planet))
                 try home.installWorldIdentity(name)
@@ -53,7 +67,7 @@ import Testing
 
         func start(_ name: String, environment: [String: String] = [:]) throws {
             let home = home(name)
-            let port = name == "root" ? String(rootPort) : "0"
+            let port = name == "root" ? String(rootPort) : name == "root2" ? String(secondRootPort ?? 0) : "0"
             let daemon = try NetconProcess.start(["run", "--home", home.path, "--port", port, "--log-level", "debug"],
                                                  environment: environment)
             daemons[name] = daemon

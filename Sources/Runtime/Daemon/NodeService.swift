@@ -60,10 +60,13 @@ final class NodeService {
             logger.info("rejoining network", metadata: ["network.id": "\(network)"])
             node.join(network, cachedConfig: try? joined.cachedConfig(network), now: now)
         }
-        if let underlayFaults {
-            logger.warning("test underlay faults on every received datagram", metadata: ["faults": "\(underlayFaults)"])
+        let blockedFile = FaultyUnderlay.blockedFileFromEnvironment()
+        if underlayFaults != nil || blockedFile != nil {
+            let faults = underlayFaults ?? UnderlayFaults()
+            logger.warning("test underlay faults on every received datagram",
+                           metadata: ["faults": "\(faults)", "blocked": "\(blockedFile ?? "-")"])
             faultyUnderlay = FaultyUnderlay(
-                underlayFaults, loop: loop,
+                faults, blockedFile: blockedFile, loop: loop,
                 deliver: { [unowned self] bytes, endpoint in node.receive(bytes, from: endpoint, now: wallClockMilliseconds()) },
                 flush: { [unowned self] in flushOutputs() })
         }
@@ -374,7 +377,7 @@ final class NodeService {
                     endpoint: path.endpoint.description,
                     lastSendMillisecondsAgo: path.lastSend > 0 ? now - path.lastSend : nil,
                     lastReceiveMillisecondsAgo: now - path.lastReceive,
-                    active: path.isAlive(now: now), preferred: path.endpoint == peer.preferredPath
+                    active: path.isActive(now: now), preferred: path.endpoint == peer.preferredPath
                 )
             }
         )

@@ -6,6 +6,7 @@ extension Node {
         greetRoots(now: now)
         for peer in peers.values where !peer.isRoot {
             peer.expirePaths(now: now)
+            for endpoint in peer.takeHeartbeats(now: now) { sendHello(to: peer, at: endpoint, now: now) }
             guard let path = peer.bestPath(now: now) else { continue }
             if now - peer.lastHelloSent >= NodeTiming.peerPing { sendHello(to: peer, at: path.endpoint, now: now) }
         }

@@ -11,6 +11,12 @@ public enum NodeTiming {
     public static let onlineWindow: Int64 = 45_000
     /// HELLO on a peer's direct path to keep it and measure latency (ZeroTier's ZT_PEER_PING_PERIOD).
     public static let peerPing: Int64 = 60_000
+    /// A path is used for sending while it has received within this window (ZeroTier's "alive": 19 s). A path
+    /// that died silently stops being used after it, and packets go through a root until it answers again.
+    public static let pathActivity: Int64 = 20_000
+    /// A known path that has received nothing for this long gets a HELLO this often, until it answers or is
+    /// forgotten: keeps an idle path active (and a NAT mapping open), and finds a path that came back.
+    public static let pathHeartbeat: Int64 = 8_000
     /// A path with no traffic for this long is forgotten (ZT_PEER_PATH_EXPIRATION).
     public static let pathExpiration: Int64 = 243_000
     /// WHOIS is retried this often, this many times (ZT_WHOIS_RETRY_DELAY, ZT_MAX_WHOIS_RETRIES).

@@ -28,9 +28,19 @@ final class Peer {
         (remoteVersion?.protocolVersion ?? 0) >= ProtocolLimits.aesGmacSivProtocolVersion
     }
 
-    /// The most recently heard-from living path.
+    /// The most recently heard-from active path; nil when none received lately (send through a root then).
     func bestPath(now: Int64) -> Path? {
-        paths.filter { $0.isAlive(now: now) }.max { $0.lastReceive < $1.lastReceive }
+        paths.filter { $0.isActive(now: now) }.max { $0.lastReceive < $1.lastReceive }
+    }
+
+    /// The paths due a heartbeat, marked as probed now.
+    func takeHeartbeats(now: Int64) -> [InetEndpoint] {
+        var due = [InetEndpoint]()
+        for index in paths.indices where paths[index].needsHeartbeat(now: now) {
+            paths[index].lastHeartbeat = now
+            due.append(paths[index].endpoint)
+        }
+        return due
     }
 
     var latency: Int? { paths.max { $0.lastReceive < $1.lastReceive }?.latency }
