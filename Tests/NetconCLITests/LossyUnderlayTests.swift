@@ -43,6 +43,60 @@ import Testing
         #expect((dropped["authenticationFailed"] ?? 0) + (dropped["malformed"] ?? 0) + (dropped["fragmentRejected"] ?? 0) > 0)
     }
 
+    /// UDP over the same faults: no more datagrams go missing than the underlay loses (5 %, one faulty receive on
+    /// the way), and none arrives changed: a corrupted datagram fails authentication and is dropped.
+    @Test func udpLosesNoMoreThanTheUnderlayAndNeverDeliversACorruptedDatagram() throws {
+        let (world, addresses) = try StackTransferTests.configuredWorld(memberEnvironment: [
+            "NETCON_TEST_UNDERLAY_FAULTS": Self.faults,
+        ])
+        let m1 = RPCClient(path: world.home("m1").path + "/rpc.sock")
+        let m2 = RPCClient(path: world.home("m2").path + "/rpc.sock")
+        let m2v4 = try #require(addresses["m2"]?.first { $0.contains(".") })
+        let server = try #require(try m2.call(.udpBind(local: RPCEndpoint(address: nil, port: 7200), domain: .inet, v6Only: false)).descriptor)
+        let client = try #require(try m1.call(.udpBind(local: RPCEndpoint(address: nil, port: 0), domain: .inet, v6Only: false)).descriptor)
+        defer { close(server); close(client) }
+        setReceiveTimeout(server, seconds: 3)
+        let destination = RPCDatagramHeader(peer: RPCEndpoint(address: RPCAddress(text: m2v4), port: 7200)).bytes
+
+        // Until one arrives (ARP may cost the first few), then a counted run at a pace the path carries.
+        var incoming = [UInt8](repeating: 0, count: 2048)
+        var warmed = false
+        for _ in 0..<20 where !warmed {
+            let probe = destination + [0xff]
+            _ = send(client, probe, probe.count, 0)
+            warmed = recv(server, &incoming, incoming.count, 0) > RPCDatagramHeader.size
+        }
+        try #require(warmed, "no datagram got through")
+        let count = 2000
+        let sender = Thread {
+            for sequence in 0..<count {
+                let payload = (0..<200).map { UInt8(truncatingIfNeeded: sequence &* 31 &+ $0) } + [UInt8(sequence >> 8), UInt8(sequence & 0xff)]
+                let datagram = destination + payload
+                _ = send(client, datagram, datagram.count, 0)
+                usleep(1_000)
+            }
+        }
+        sender.start()
+        var seen = Set<Int>(), changed = 0
+        while true {
+            let size = recv(server, &incoming, incoming.count, 0)
+            if size <= 0 { break }
+            let payload = Array(incoming[RPCDatagramHeader.size..<size])
+            guard payload.count == 202 else {
+                if payload != [0xff] { changed += 1 }
+                continue
+            }
+            let sequence = Int(payload[200]) << 8 | Int(payload[201])
+            if payload[0..<200] != ArraySlice((0..<200).map { UInt8(truncatingIfNeeded: sequence &* 31 &+ $0) }) { changed += 1 }
+            seen.insert(sequence)
+        }
+        while !sender.isFinished { usleep(10_000) }
+        let lost = Double(count - seen.count) / Double(count)
+        #expect(changed == 0, "\(changed) datagrams arrived changed")
+        // 5 % lost on the way, ±3 σ for 2000 datagrams: at most 7.5 %.
+        #expect(lost <= 0.075, "lost \(lost * 100) % of the datagrams over an underlay that loses 5 %")
+    }
+
     @Test func aMalformedFaultSpecificationIsAUsageError() throws {
         let world = try WorldTests.World(members: ["m1"])
         let result = try NetconProcess.run(["run", "--home", world.home("m1").path, "--port", "0"],

@@ -21,10 +21,16 @@ struct NetconProcess {
         return try process.wait(timeout: timeout)
     }
 
-    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Running {
+    /// - Parameter umask: run under this umask (through sh), to check that netcon sets its files' modes itself.
+    static func start(_ arguments: [String], environment: [String: String] = [:], umask: String? = nil) throws -> Running {
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+        if let umask {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "umask \(umask) && exec \"$0\" \"$@\"", executable.path] + arguments
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
         var merged = ProcessInfo.processInfo.environment
         merged.removeValue(forKey: "NETCON_HOME")
         // No test may ever reach ZeroTier's public roots: a home without a private planet refuses to start.

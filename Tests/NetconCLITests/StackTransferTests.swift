@@ -11,8 +11,9 @@ import Testing
     /// Root (and with `twoRoots` a second one, "root2"), two members, and a network of `controller`'s that both
     /// members joined; returns the members' virtual addresses.
     static func configuredWorld(memberEnvironment: [String: String] = [:], twoRoots: Bool = false,
-                                controller: String = "root") throws -> (WorldTests.World, [String: [String]]) {
+                                controller: String = "root", umask: String? = nil) throws -> (WorldTests.World, [String: [String]]) {
         let world = try WorldTests.World(members: ["m1", "m2"], twoRoots: twoRoots)
+        world.umask = umask
         try world.start("root")
         if twoRoots { try world.start("root2") }
         try world.start("m1", environment: memberEnvironment)

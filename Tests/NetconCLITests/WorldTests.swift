@@ -65,11 +65,14 @@ import Testing
 
         func home(_ name: String) -> TemporaryHome { name == "root" ? rootHome : homes[name]! }
 
+        /// Daemons start under this umask when set (see `NetconProcess.start`).
+        var umask: String?
+
         func start(_ name: String, environment: [String: String] = [:]) throws {
             let home = home(name)
             let port = name == "root" ? String(rootPort) : name == "root2" ? String(secondRootPort ?? 0) : "0"
             let daemon = try NetconProcess.start(["run", "--home", home.path, "--port", port, "--log-level", "debug"],
-                                                 environment: environment)
+                                                 environment: environment, umask: umask)
             daemons[name] = daemon
             try home.waitForDaemon(daemon)
         }
