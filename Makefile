@@ -28,6 +28,7 @@ help:
 	@echo "make bench-tcp        only the TCP part (BENCH_MIB=256 per transfer)"
 	@echo "make bench-exec       only exec's overhead: host-only sockets with and without the intercept library"
 	@echo "make bench-loss       only TCP over a faulty underlay next to the kernel's TCP over the same faults (root)"
+	@echo "make soak             short connections and long transfers at once for SOAK_SECONDS=180, memory and fds sampled"
 	@echo "make bench-programs   wrk → nginx and iperf3 under netcon exec on two nodes next to the same on loopback"
 
 deps:
@@ -117,7 +118,7 @@ REPLAY_SCRATCH := .build-fuzz
 BENCH_SCRATCH  := .build-bench
 BENCH_MIB      ?= 256
 
-.PHONY: fuzz fuzz-replay bench bench-tcp bench-exec bench-loss bench-programs bench-build
+.PHONY: fuzz fuzz-replay bench bench-tcp bench-exec bench-loss bench-programs bench-build soak
 
 fuzz: deps
 	$(SWIFT) build --scratch-path $(FUZZ_SCRATCH) --product NetconFuzz $(FUZZ_FLAGS)
@@ -152,6 +153,12 @@ BENCH_PROGRAMS := wrk:wrk iperf3:iperf3 nginx:nginx-light curl:curl python3:pyth
 bench-programs: bench-build
 	$(MAKE) --no-print-directory program-deps PROGRAMS="$(BENCH_PROGRAMS)"
 	./scripts/bench-programs.sh $(BENCH_SCRATCH)/release/netcon
+
+# Many short connections and long transfers at once for SOAK_SECONDS, every byte checked, the daemons' memory and
+# descriptors sampled each second (README, "Robustness"); not part of `make test`.
+SOAK_SECONDS ?= 180
+soak: bench-build
+	$(BENCH_SCRATCH)/release/NetconBench soak --soak-seconds $(SOAK_SECONDS) --json $(BENCH_SCRATCH)/soak.json
 
 # Root (network namespaces and tun devices for the kernel's reference); rows that cannot run say why.
 bench-loss: bench-build

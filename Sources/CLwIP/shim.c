@@ -276,6 +276,7 @@ static err_t netcon_ethernet_input(struct pbuf *p, struct netif *netif) {
     netcon_lwip_netif *n = (netcon_lwip_netif *)netif;
     if (n->added && netif_is_up(netif) && netif_is_link_up(netif) && frame_is_for_netif(netif, p)) {
         netcon_tcp_note_incoming_syn(p);
+        netcon_tcp_reopen_time_wait(p);
         netcon_tcp_flow_key sack_flow;
         int repair = netcon_tcp_sack_incoming((const uint8_t *)p->payload, p->len, &sack_flow);
         ethernet_input(p, netif);

@@ -50,6 +50,12 @@ public enum Stack {
                              tcpBound: Int(counts.tcp_bound), tcpTimeWait: Int(counts.tcp_time_wait), udp: Int(counts.udp))
     }
 
+    /// At most this many connections stay in TIME-WAIT (the oldest go first when more close): each holds its port
+    /// for 2 MSL otherwise, and 16384 ephemeral ports are soon all held by a busy client. 4096 by default.
+    public static func setTimeWaitLimit(_ limit: Int) {
+        withCoreLock { netcon_tcp_set_time_wait_limit(UInt32(clamping: max(1, limit))) }
+    }
+
     /// How many bytes the peers of all this process's TCP connections may send it at once: the connections
     /// receiving data share it equally (each at least four segments, at most its widened window). Set it to
     /// what the underlay can hold while the node catches up, so many streams slow each other down instead of

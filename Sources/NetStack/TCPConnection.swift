@@ -147,6 +147,8 @@ public final class TCPConnection: @unchecked Sendable {
             }
             netif = bound
         }
+        // Each connect takes an ephemeral port, and pcbs in TIME-WAIT hold theirs: keep them within bounds.
+        netcon_tcp_limit_time_wait()
         guard let pcb = tcp_new_ip_type(address.lwipType) else {
             state = .closed(.outOfMemory)
             throw .outOfMemory

@@ -178,12 +178,14 @@ func main() {
     var lossSizes = [4, 64], losses = [0.01, 0.03, 0.05], lossDeadline = 120
     var duplicate = 0.02, reorder = 0.10
     var connectionCounts = [10_000]
+    var soakSeconds = 180
     var executable = siblingNetcon()
     var jsonPath: String?
     var arguments = CommandLine.arguments.dropFirst()
     while let argument = arguments.popFirst() {
         switch argument {
-        case "armor", "tcp", "exec", "loss": parts = [argument]
+        case "armor", "tcp", "exec", "loss", "soak": parts = [argument]
+        case "--soak-seconds": soakSeconds = arguments.popFirst().flatMap { Int($0) }.map { max(5, $0) } ?? soakSeconds
         case "--loss-mib": lossSizes = arguments.popFirst().map { $0.split(separator: ",").compactMap { Int($0) } } ?? lossSizes
         case "--loss-rates": losses = arguments.popFirst().map { $0.split(separator: ",").compactMap { Double($0) } } ?? losses
         case "--loss-deadline": lossDeadline = arguments.popFirst().flatMap { Int($0) } ?? lossDeadline
@@ -195,7 +197,7 @@ func main() {
         case "--json": jsonPath = arguments.popFirst()
         case "--connections": connectionCounts = arguments.popFirst().map { $0.split(separator: ",").compactMap { Int($0) } } ?? connectionCounts
         default:
-            printError("usage: NetconBench [armor|tcp|exec|loss] [--mib N] [--rounds N] [--netcon PATH] "
+            printError("usage: NetconBench [armor|tcp|exec|loss|soak] [--soak-seconds S] [--mib N] [--rounds N] [--netcon PATH] "
                        + "[--loss-mib 4,64] [--loss-rates 0.01,0.03,0.05] [--loss-deadline S] [--loss-duplicate 0.02] [--loss-reorder 0.1] [--connections N,N] [--json FILE]")
             exit(64)
         }
@@ -210,7 +212,8 @@ func main() {
                    + "\(descriptors) (root raises it): measuring \(fitting)")
         connectionCounts = Array(Set(connectionCounts.map { min($0, fitting) })).sorted()
     }
-    installGuards(deadlineSeconds: 120 + mebibytes * (rounds + 1) / 5 + lossSeconds)
+    let soakDeadline = parts.contains("soak") ? soakSeconds + 240 : 0
+    installGuards(deadlineSeconds: 120 + mebibytes * (rounds + 1) / 5 + lossSeconds + soakDeadline)
     if parts.contains("armor") { armorBench() }
     if parts.contains("tcp") {
         orExit { try tcpBench(mebibytes: mebibytes, rounds: rounds, executable: executable, connectionCounts: connectionCounts) }
@@ -218,6 +221,9 @@ func main() {
     if parts.contains("loss") {
         orExit { try lossBench(executable: executable, sizes: lossSizes, losses: losses, duplicate: duplicate, reorder: reorder,
                                    deadlineSeconds: lossDeadline) }
+    }
+    if parts.contains("soak") {
+        orExit { try Soak(seconds: soakSeconds).run(executable: executable) }
     }
     if parts.contains("exec") {
         orExit { try execBench(rounds: rounds, executable: executable) }

@@ -232,6 +232,11 @@ enum {
 size_t netcon_tcp_rewrite_outgoing_syn(uint8_t *frame, size_t length, size_t capacity, uint16_t mtu);
 /* Core held, for each frame received: remembers the MSS a SYN offers above TCP_MSS (lwIP clamps it). */
 void netcon_tcp_note_incoming_syn(const struct pbuf *p);
+/* tcp_time_wait.c: a SYN for the 4-tuple of a connection in TIME-WAIT with a later sequence number replaces it
+   (call before ethernet_input); at most `limit` pcbs stay in TIME-WAIT (4096 unless set), the oldest go first. */
+void netcon_tcp_reopen_time_wait(const struct pbuf *p);
+void netcon_tcp_limit_time_wait(void);
+void netcon_tcp_set_time_wait_limit(uint32_t limit);
 /* Core held, once a connection is established (accept or connected callback, before lwIP sends anything
    but SYNs): takes on the peer's segment size, the wider window and the larger send buffer. Returns 1 when
    the peer's SYN offered selective acknowledgements (and ours did, see netcon_tcp_rewrite_outgoing_syn). */
