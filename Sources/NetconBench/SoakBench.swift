@@ -51,7 +51,7 @@ struct Soak {
             return { () throws -> Bool in
                 while !stop.load(ordering: .relaxed) {
                     do {
-                        let (client, accepted) = try Self.connect(from: m1, to: target, port: port, listener: listener)
+                        let (client, accepted) = try connectThroughNodes(from: m1, to: target, port: port, listener: listener)
                         defer { close(client); close(accepted) }
                         if long {
                             guard try timedStream(from: client, to: accepted, bytes: Self.transferBytes, start: monotonicMilliseconds(),
@@ -117,23 +117,6 @@ struct Soak {
         if result.transfers == 0 || result.requests == 0 { problems.append("nothing moved") }
         guard problems.isEmpty else { throw BenchFailure("soak failed: " + problems.joined(separator: "; ")) }
         print("  soak passed: no byte lost or changed, memory within \(Self.residentGrowthBound >> 20) MiB, no descriptor left")
-    }
-
-    static func connect(from rpcPath: String, to address: [UInt8], port: UInt16, listener: CInt) throws -> (CInt, CInt) {
-        let connect = try rpc(rpcPath, .tcpConnect(remote: RPCEndpoint(address: .init(v4: address), port: port), domain: .inet,
-                                                   options: .init()))
-        guard connect.reply.error == 0, let client = connect.descriptor else {
-            throw BenchFailure("TCP_CONNECT failed: errno \(connect.reply.error)")
-        }
-        var header = [UInt8](repeating: 0, count: 256)
-        var accepted: CInt = -1
-        guard netcon_receive_descriptor(listener, &header, header.count, &accepted) > 0, accepted >= 0 else {
-            close(client)
-            throw BenchFailure("nothing accepted: errno \(errno)")
-        }
-        setTimeouts(client, seconds: 30)
-        setTimeouts(accepted, seconds: 30)
-        return (client, accepted)
     }
 
     /// A request of the pattern, answered with the same bytes, both checked.

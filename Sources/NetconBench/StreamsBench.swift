@@ -15,21 +15,30 @@ extension NodeTransfer {
     func roundTrips(_ rounds: Int) throws -> [Double] { try timedRoundTrips(rounds, connect: connectPair) }
 
     func connectPair() throws -> (client: CInt, accepted: CInt) {
-        let connect = try rpc(from, .tcpConnect(remote: RPCEndpoint(address: .init(v4: ipv4Bytes(toAddress)), port: Self.port),
-                                                domain: .inet, options: .init()))
-        guard connect.reply.error == 0, let client = connect.descriptor else {
-            throw BenchFailure("TCP_CONNECT failed: errno \(connect.reply.error)")
-        }
-        var header = [UInt8](repeating: 0, count: 256)
-        var accepted: CInt = -1
-        guard netcon_receive_descriptor(listener, &header, header.count, &accepted) > 0, accepted >= 0 else {
-            close(client)
-            throw BenchFailure("nothing accepted: errno \(errno)")
-        }
-        setTimeouts(client, seconds: 30)
-        setTimeouts(accepted, seconds: 1)
-        return (client, accepted)
+        let pair = try connectThroughNodes(from: from, to: ipv4Bytes(toAddress), port: Self.port, listener: listener)
+        setTimeouts(pair.accepted, seconds: 1)
+        return pair
     }
+}
+
+/// A connection from the node at `rpcPath` to `address`:`port` and its other end, taken from `listener` (the
+/// other node's listener for that port); both with 30 s timeouts.
+func connectThroughNodes(from rpcPath: String, to address: [UInt8], port: UInt16, listener: CInt) throws
+    -> (client: CInt, accepted: CInt) {
+    let connect = try rpc(rpcPath, .tcpConnect(remote: RPCEndpoint(address: .init(v4: address), port: port), domain: .inet,
+                                               options: .init()))
+    guard connect.reply.error == 0, let client = connect.descriptor else {
+        throw BenchFailure("TCP_CONNECT failed: errno \(connect.reply.error)")
+    }
+    var header = [UInt8](repeating: 0, count: 256)
+    var accepted: CInt = -1
+    guard netcon_receive_descriptor(listener, &header, header.count, &accepted) > 0, accepted >= 0 else {
+        close(client)
+        throw BenchFailure("nothing accepted: errno \(errno)")
+    }
+    setTimeouts(client, seconds: 30)
+    setTimeouts(accepted, seconds: 30)
+    return (client, accepted)
 }
 
 /// The same two workloads over the kernel's TCP on 127.0.0.1.

@@ -20,7 +20,7 @@ enum CredentialTargets {
     }
 
     /// A credential decoded from the front of `bytes`, checked to re-encode to exactly what it consumed.
-    static func decoded<Credential: CredentialCoding>(_ bytes: [UInt8]) -> Credential? {
+    static func decoded<Credential: SerializedCredential>(_ bytes: [UInt8]) -> Credential? {
         var reader = ByteReader(bytes)
         guard let credential = try? Credential(from: &reader) else { return nil }
         var writer = ByteWriter()
@@ -63,15 +63,3 @@ enum CredentialTargets {
         }
     }
 }
-
-/// What the credential decoders share (ZeroTier's own protocol for them is internal to the engine).
-protocol CredentialCoding {
-    init(from reader: inout ByteReader) throws(DecodingError)
-    func encode(to writer: inout ByteWriter)
-}
-
-extension CertificateOfMembership: CredentialCoding {}
-extension Capability: CredentialCoding {}
-extension Tag: CredentialCoding {}
-extension Revocation: CredentialCoding {}
-extension CertificateOfOwnership: CredentialCoding {}

@@ -39,15 +39,9 @@ import Testing
 
     @Test(arguments: ["seccomp", "preload"])
     func aKilledNodeGivesItsProgramsErrorsAndARestartedOneServesThemAgain(intercept: String) throws {
-        let (world, addresses) = try StackTransferTests.configuredWorld()
-        let m1 = RPCClient(path: world.home("m1").path + "/rpc.sock")
-        let m1v4 = try #require(addresses["m1"]?.first { $0.contains(".") })
         let port: UInt16 = 7400
-        let listen = try m1.call(.tcpListen(local: RPCEndpoint(address: nil, port: port), domain: .inet, backlog: 8,
-                                            listenHost: false, v6Only: false))
-        let listener = try #require(listen.descriptor)
+        let (world, m1v4, listener) = try Self.worldWithListenerOnM1(port: port)
         defer { close(listener) }
-        setReceiveTimeout(listener, seconds: 60)
 
         let log = world.home("m2").path + "/survivor.log"
         // unshare -n: while the restarted node has not rejoined yet, the virtual address is no route of its, and the
@@ -97,15 +91,9 @@ import Testing
 
     @Test(arguments: ["seccomp", "preload"])
     func aProgramKilledBySignalLeavesNoSocketPcbOrDescriptorInTheNode(intercept: String) throws {
-        let (world, addresses) = try StackTransferTests.configuredWorld()
-        let m1 = RPCClient(path: world.home("m1").path + "/rpc.sock")
-        let m1v4 = try #require(addresses["m1"]?.first { $0.contains(".") })
         let port: UInt16 = 7410
-        let listen = try m1.call(.tcpListen(local: RPCEndpoint(address: nil, port: port), domain: .inet, backlog: 32,
-                                            listenHost: false, v6Only: false))
-        let listener = try #require(listen.descriptor)
+        let (world, m1v4, listener) = try Self.worldWithListenerOnM1(port: port)
         defer { close(listener) }
-        setReceiveTimeout(listener, seconds: 30)
         let node = try #require(world.daemons["m2"]).pid
         let baseline = try world.sockets("m2")
         let descriptorsBefore = Self.descriptorCount(node)
@@ -148,6 +136,18 @@ import Testing
         } catch {
             throw TestFailure("\(error): \(last) (before: \(baseline)), \(Self.descriptorCount(node)) descriptors (before: \(descriptorsBefore))")
         }
+    }
+
+    /// Two members on a network, and a TCP listener of m1's (through its RPC socket) that the programs on m2 reach.
+    static func worldWithListenerOnM1(port: UInt16) throws -> (WorldTests.World, String, CInt) {
+        let (world, addresses) = try StackTransferTests.configuredWorld()
+        let m1 = RPCClient(path: world.home("m1").path + "/rpc.sock")
+        let m1v4 = try #require(addresses["m1"]?.first { $0.contains(".") })
+        let listen = try m1.call(.tcpListen(local: RPCEndpoint(address: nil, port: port), domain: .inet, backlog: 32,
+                                            listenHost: false, v6Only: false))
+        let listener = try #require(listen.descriptor)
+        setReceiveTimeout(listener, seconds: 60)
+        return (world, m1v4, listener)
     }
 
     static func descriptorCount(_ pid: Int32) -> Int {

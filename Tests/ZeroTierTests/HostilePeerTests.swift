@@ -15,6 +15,21 @@ import Testing
 
     func state(_ node: Node, _ network: NetworkID) -> NetworkSnapshot? { node.joinedNetworks.first { $0.id == network } }
 
+    /// A world whose members all joined the private network, the `authorized` ones admitted by the controller.
+    func joinedWorld(_ members: [String], authorized: Set<String>) throws
+        -> (world: InMemoryWorld, network: ControllerNetwork, store: InMemoryControllerStore) {
+        let world = try InMemoryWorld(members: members)
+        let network = privateNetwork()
+        let store = try world.makeRootController([network])
+        for name in authorized {
+            store.save(ControllerMember(network: network.id, address: try world.node(name).address, authorized: true, creationTime: 1))
+        }
+        world.run(milliseconds: 2_000)
+        for name in members { try world.node(name).join(network.id, now: world.now) }
+        world.run(milliseconds: 2_000)
+        return (world, network, store)
+    }
+
     /// A unicast FRAME, an EXT_FRAME, a broadcast ARP request and a MULTICAST_FRAME from `sender` to `receiver`,
     /// each carrying the certificate `sender` holds (if any), sent by hand as a hostile node would.
     func sendEveryKindOfFrame(from sender: Node, to receiver: Node, on network: NetworkID, certificate: CertificateOfMembership?,
@@ -33,15 +48,9 @@ import Testing
     }
 
     @Test func aNonMemberDeliversNoFrameOfAnyKind() throws {
-        let world = try InMemoryWorld(members: ["m1", "m2"])
-        let network = privateNetwork()
-        let store = try world.makeRootController([network])
+        // m2 is never authorized: no certificate, ACCESS_DENIED.
+        let (world, network, _) = try joinedWorld(["m1", "m2"], authorized: ["m1"])
         let m1 = try world.node("m1"), m2 = try world.node("m2")
-        store.save(ControllerMember(network: network.id, address: m1.address, authorized: true, creationTime: 1))
-        world.run(milliseconds: 2_000)
-        m1.join(network.id, now: world.now)
-        m2.join(network.id, now: world.now)  // never authorized: no certificate, ACCESS_DENIED
-        world.run(milliseconds: 2_000)
         #expect(state(m1, network.id)?.state == .ok && state(m2, network.id)?.state == .accessDenied)
 
         // m2 even presents a certificate it made up (signed by itself, not the controller).
@@ -54,15 +63,8 @@ import Testing
     }
 
     @Test func aRevokedMemberDeliversNoFrameOfAnyKindEvenReplayingItsOldCredentials() throws {
-        let world = try InMemoryWorld(members: ["m1", "m2"])
-        let network = privateNetwork()
-        let store = try world.makeRootController([network])
+        let (world, network, store) = try joinedWorld(["m1", "m2"], authorized: ["m1", "m2"])
         let m1 = try world.node("m1"), m2 = try world.node("m2"), root = try world.node("root")
-        for node in [m1, m2] { store.save(ControllerMember(network: network.id, address: node.address, authorized: true, creationTime: 1)) }
-        world.run(milliseconds: 2_000)
-        m1.join(network.id, now: world.now)
-        m2.join(network.id, now: world.now)
-        world.run(milliseconds: 2_000)
         let certificate = try #require(state(m1, network.id)?.config?.certificateOfMembership)
         sendEveryKindOfFrame(from: m1, to: m2, on: network.id, certificate: certificate, now: world.now)
         world.settle()
@@ -122,14 +124,8 @@ import Testing
     }
 
     @Test func repliesAndConfigsReplayedLaterChangeNothing() throws {
-        let world = try InMemoryWorld(members: ["m1"])
-        let network = privateNetwork()
-        let store = try world.makeRootController([network])
+        let (world, network, store) = try joinedWorld(["m1"], authorized: ["m1"])
         let m1 = try world.node("m1"), root = try world.node("root")
-        store.save(ControllerMember(network: network.id, address: m1.address, authorized: true, creationTime: 1))
-        world.run(milliseconds: 2_000)
-        m1.join(network.id, now: world.now)
-        world.run(milliseconds: 2_000)
         let first = try #require(state(m1, network.id)?.config)
         let fromRoot = world.log.filter { $0.from == root.address && $0.to == m1.address }.map(\.bytes)
 

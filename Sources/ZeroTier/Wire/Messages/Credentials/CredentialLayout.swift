@@ -1,11 +1,13 @@
 // Pieces shared by the layouts of capabilities, tags, revocations and certificates of ownership.
 
-/// A credential that NETWORK_CREDENTIALS carries in a counted section.
-protocol SerializedCredential {
+/// A credential as it travels: NETWORK_CREDENTIALS carries those other than the certificate of membership in
+/// counted sections.
+public protocol SerializedCredential {
     init(from reader: inout ByteReader) throws(DecodingError)
     func encode(to writer: inout ByteWriter)
 }
 
+extension CertificateOfMembership: SerializedCredential {}
 extension Capability: SerializedCredential {}
 extension Tag: SerializedCredential {}
 extension Revocation: SerializedCredential {}
