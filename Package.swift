@@ -137,7 +137,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RuntimeTests",
-            dependencies: ["Runtime", "ControlPlane", "NetStack"],
+            dependencies: ["Runtime", "ControlPlane", "NetStack", "UnderlayFaults"],
             swiftSettings: lwipHeaders
         ),
         .testTarget(

@@ -1,7 +1,8 @@
 import ZeroTier
 
 /// Two engine nodes that live for the whole fuzzing run — a member (the capture's m1) and the root of a
-/// private planet at 127.0.0.1/9993 — wired together in memory, with a fake clock that moves 250 ms per input.
+/// private planet at 127.0.0.1/9993, which also controls a network the member joined — wired together in
+/// memory, with a fake clock that moves 250 ms per input.
 /// Nothing leaves the process: the nodes' datagrams are handed to each other or dropped.
 ///
 /// The first input byte picks what the rest is:
@@ -38,6 +39,14 @@ final class FuzzWorld {
         member = Node(identity: m1, planet: planet, randomPacketID: { FuzzFixtures.splitMix(&seed) })
         root = Node(identity: rootIdentity, planet: planet, randomPacketID: { FuzzFixtures.splitMix(&seed) })
         member.networks = FuzzFixtures.networks
+        // The root is also the controller of a private network m1 is admitted to and m2 is not, so config
+        // requests from either reach the controller's code, and the member holds a config and certificate.
+        let store = InMemoryControllerStore()
+        let controlled = NetworkID(controller: rootIdentity.address, number: 1)
+        store.save(ControllerNetwork(id: controlled, name: "fuzz", creationTime: 1, ipv4Pools: [.init(first: 0x0a63_000a, last: 0x0a63_00fa)],
+                                     routes: [.init(target: .v4(0x0a63_0000), prefixLength: 24)], rfc4193: true))
+        store.save(ControllerMember(network: controlled, address: m1.address, authorized: true, creationTime: 1))
+        root.controller = NetworkController(identity: rootIdentity, store: store)
         // The root knows both members from the start (as after a restart with a peer cache), so packets
         // relayed between them and RENDEZVOUS have somewhere to go.
         root.restore([CachedPeer(identity: m1.publicOnly, endpoints: [FuzzFixtures.m1Endpoint]),
@@ -48,6 +57,14 @@ final class FuzzWorld {
             (m2, root, FuzzFixtures.m2Endpoint, m2.agree(with: rootIdentity)!),
         ]
         exchange()
+        member.join(controlled, now: now)
+        for _ in 0..<4 {
+            member.processBackgroundTasks(now: now)
+            root.processBackgroundTasks(now: now)
+            exchange()
+        }
+        FuzzCheck.require(member.joinedNetworks.first { $0.id == controlled }?.config != nil,
+                          "the member got no config from the fuzzing world's controller")
     }
 
     func run(_ input: [UInt8]) {

@@ -1,4 +1,5 @@
 import Glibc
+import HeapModule
 import UnderlayFaults
 import ZeroTier
 
@@ -20,10 +21,19 @@ final class FaultyUnderlay {
     private let loop: EventLoop
     private let deliver: ([UInt8], InetEndpoint) -> Void
     private let flush: () -> Void
-    /// Held-back datagrams in the order they are due (one delay for all, so arrival order is due order).
-    private var held: [(due: Int64, bytes: [UInt8], from: InetEndpoint)] = []
-    private var heldStart = 0
+    /// Held-back datagrams, the first due on top (equal due times keep their arrival order).
+    private var held = Heap<HeldDatagram>()
+    private var heldCount: UInt64 = 0
     private var timerArmed = false
+
+    private struct HeldDatagram: Comparable {
+        var due: Int64
+        var order: UInt64
+        var bytes: [UInt8]
+        var from: InetEndpoint
+        static func < (a: Self, b: Self) -> Bool { (a.due, a.order) < (b.due, b.order) }
+        static func == (a: Self, b: Self) -> Bool { (a.due, a.order) == (b.due, b.order) }
+    }
 
     /// The file of blocked endpoints the environment names, if any.
     static func blockedFileFromEnvironment() -> String? {
@@ -52,13 +62,15 @@ final class FaultyUnderlay {
             refreshBlocked()
             if blocked.contains(endpoint) { return }
         }
-        let fate = injector.fate(length: bytes.count)
+        let now = monotonicMilliseconds()
+        let fate = injector.fate(length: bytes.count, now: now)
         guard fate.copies > 0 else { return }
         var bytes = bytes
         if let bit = fate.corruptedBit { bytes[bit / 8] ^= UInt8(1 << (bit % 8)) }
         for _ in 0..<fate.copies {
-            if fate.delayed {
-                held.append((monotonicMilliseconds() + Int64(injector.faults.reorderDelayMilliseconds), bytes, endpoint))
+            if fate.delayMilliseconds > 0 {
+                heldCount += 1
+                held.insert(HeldDatagram(due: now + Int64(fate.delayMilliseconds), order: heldCount, bytes: bytes, from: endpoint))
                 armTimer()
             } else {
                 deliver(bytes, endpoint)
@@ -85,18 +97,14 @@ final class FaultyUnderlay {
     }
 
     private func armTimer() {
-        guard !timerArmed, heldStart < held.count else { return }
+        guard !timerArmed, let first = held.min else { return }
         timerArmed = true
-        loop.schedule(afterMilliseconds: max(0, held[heldStart].due - monotonicMilliseconds())) { [self] in
+        loop.schedule(afterMilliseconds: max(0, first.due - monotonicMilliseconds())) { [self] in
             timerArmed = false
             let now = monotonicMilliseconds()
-            while heldStart < held.count, held[heldStart].due <= now {
-                deliver(held[heldStart].bytes, held[heldStart].from)
-                heldStart += 1
-            }
-            if heldStart == held.count {
-                held.removeAll(keepingCapacity: true)
-                heldStart = 0
+            while let first = held.min, first.due <= now {
+                let datagram = held.removeMin()
+                deliver(datagram.bytes, datagram.from)
             }
             flush()
             armTimer()
