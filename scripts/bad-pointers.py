@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Socket system calls with pointers nothing is mapped at and lengths past the kernel's limit, made directly (not
-through libc), as a hostile or broken program would: under netcon exec's seccomp path each must fail with the errno
-the kernel gives (EFAULT, EINVAL), and neither the program nor netcon may crash. Prints one line of outcomes.
-Usage: bad-pointers.py SERVER_IPV4"""
+"""Socket system calls with pointers nothing is mapped at and lengths past the kernel's limit, as a hostile or broken
+program makes them: each must fail with the errno the kernel gives (EFAULT, EINVAL), and neither the program nor
+netcon may crash. Made directly (not through libc) by default, which only the seccomp path sees; with --libc
+through libc's functions, which the preload library's hooks answer. Prints one line of outcomes.
+Usage: bad-pointers.py [--libc] SERVER_IPV4"""
 import ctypes
 import errno
 import os
@@ -19,12 +20,21 @@ libc.syscall.restype = ctypes.c_long
 UNMAPPED = ctypes.c_void_p(8)
 
 
+through_libc = sys.argv[1] == "--libc"
+server = sys.argv[-1]
+
+
 def call(name, *arguments):
-    result = libc.syscall(ctypes.c_long(NUMBERS[name]), *[ctypes.c_long(a) if isinstance(a, int) else a for a in arguments])
+    values = [ctypes.c_long(a) if isinstance(a, int) else a for a in arguments]
+    if through_libc:
+        function = getattr(libc, name)
+        function.restype = ctypes.c_long if name in ("sendto", "recvfrom", "sendmsg") else ctypes.c_int
+        result = function(*values)
+    else:
+        result = libc.syscall(ctypes.c_long(NUMBERS[name]), *values)
     return name + " " + ("ok" if result >= 0 else errno.errorcode[ctypes.get_errno()])
 
 
-server = sys.argv[1]
 destination = ctypes.create_string_buffer(struct.pack("=H", socket.AF_INET) + struct.pack("!H4s8x", 9, socket.inet_aton(server)), 16)
 stream = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 datagram = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

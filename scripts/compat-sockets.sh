@@ -91,3 +91,9 @@ if unshare -n true 2>/dev/null; then
   record "ping -c 3 of a virtual address" "3 received" "$(pinged -- ping -c 3 -i 0.3 -W 3 "$ip4")"
   record "ping -6 -c 3 of a virtual address" "3 received" "$(pinged -- ping -6 -c 3 -i 0.3 -W 3 "$ip6")"
 fi
+
+# The same bad pointers and lengths through libc's functions, which the preload library's hooks answer (on the
+# seccomp path the supervisor): the kernel's errnos, and the program goes on to print them
+record "bad pointers and lengths through libc: the kernel's errnos" \
+  "connect EFAULT|bind EINVAL|getsockname EFAULT|sendto EFAULT|sendmsg EFAULT|recvfrom EFAULT|setsockopt EFAULT" \
+  "$(client -- /usr/bin/python3 "$(dirname "$0")/bad-pointers.py" --libc "$ip4" 2>/dev/null)"

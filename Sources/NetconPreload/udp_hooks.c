@@ -3,12 +3,15 @@
 #include <sys/socket.h>
 
 #include "hooks.h"
+#include "program_memory.h"
 #include "real.h"
 #include "result.h"
 #include "socket_calls.h"
 
 NETCON_EXPORT ssize_t sendmsg(int fd, const struct msghdr *message, int flags) {
     int saved_errno = errno;
+    int checked = netcon_check_message(message);
+    if (checked < 0) return netcon_finish(checked, saved_errno);
     netcon_init();
     return netcon_finish(netcon_call_sendmsg(fd, message, flags), saved_errno);
 }
@@ -16,6 +19,10 @@ NETCON_EXPORT ssize_t sendmsg(int fd, const struct msghdr *message, int flags) {
 NETCON_EXPORT ssize_t sendto(int fd, const void *buffer, size_t length, int flags, __CONST_SOCKADDR_ARG address,
                              socklen_t address_length) {
     int saved_errno = errno;
+    if (address.__sockaddr__ != NULL) {
+        int checked = netcon_check_address_in(address.__sockaddr__, address_length);
+        if (checked < 0) return netcon_finish(checked, saved_errno);
+    }
     netcon_init();
     return netcon_finish(netcon_call_sendto(fd, buffer, length, flags, address.__sockaddr__, address_length), saved_errno);
 }
@@ -28,6 +35,8 @@ NETCON_EXPORT ssize_t send(int fd, const void *buffer, size_t length, int flags)
 
 NETCON_EXPORT ssize_t recvmsg(int fd, struct msghdr *message, int flags) {
     int saved_errno = errno;
+    int checked = netcon_check_message(message);
+    if (checked < 0) return netcon_finish(checked, saved_errno);
     netcon_init();
     return netcon_finish(netcon_call_recvmsg(fd, message, flags), saved_errno);
 }
@@ -35,6 +44,8 @@ NETCON_EXPORT ssize_t recvmsg(int fd, struct msghdr *message, int flags) {
 NETCON_EXPORT ssize_t recvfrom(int fd, void *buffer, size_t length, int flags, __SOCKADDR_ARG address,
                                socklen_t *address_length) {
     int saved_errno = errno;
+    int checked = netcon_check_address_out(address.__sockaddr__, address_length);
+    if (checked < 0) return netcon_finish(checked, saved_errno);
     netcon_init();
     return netcon_finish(netcon_call_recvfrom(fd, buffer, length, flags, address.__sockaddr__, address_length),
                          saved_errno);
@@ -61,12 +72,16 @@ NETCON_EXPORT ssize_t __recvfrom_chk(int fd, void *buffer, size_t length, size_t
 
 NETCON_EXPORT int sendmmsg(int fd, struct mmsghdr *messages, unsigned int count, int flags) {
     int saved_errno = errno;
+    int checked = netcon_check_messages(messages, count);
+    if (checked < 0) return (int)netcon_finish(checked, saved_errno);
     netcon_init();
     return (int)netcon_finish(netcon_call_sendmmsg(fd, messages, count, flags), saved_errno);
 }
 
 NETCON_EXPORT int recvmmsg(int fd, struct mmsghdr *messages, unsigned int count, int flags, struct timespec *timeout) {
     int saved_errno = errno;
+    int checked = netcon_check_messages(messages, count);
+    if (checked < 0) return (int)netcon_finish(checked, saved_errno);
     netcon_init();
     return (int)netcon_finish(netcon_call_recvmmsg(fd, messages, count, flags, timeout), saved_errno);
 }
