@@ -156,9 +156,13 @@ bench-programs: bench-build
 
 # Many short connections and long transfers at once for SOAK_SECONDS, every byte checked, the daemons' memory and
 # descriptors sampled each second (README, "Robustness"); not part of `make test`.
+# SOAK_FAULTS (NETCON_TEST_UNDERLAY_FAULTS for both members) and SOAK_MIB (per long transfer) make it a lossy soak.
 SOAK_SECONDS ?= 180
+SOAK_FAULTS  ?=
+SOAK_MIB     ?= 32
 soak: bench-build
-	$(BENCH_SCRATCH)/release/NetconBench soak --soak-seconds $(SOAK_SECONDS) --json $(BENCH_SCRATCH)/soak.json
+	$(BENCH_SCRATCH)/release/NetconBench soak --soak-seconds $(SOAK_SECONDS) --soak-faults "$(SOAK_FAULTS)" --soak-mib $(SOAK_MIB) \
+	  --json $(BENCH_SCRATCH)/soak.json
 
 # Root (network namespaces and tun devices for the kernel's reference); rows that cannot run say why.
 bench-loss: bench-build

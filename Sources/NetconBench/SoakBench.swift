@@ -8,9 +8,11 @@ import Synchronization
 /// differs, a connection fails, memory grows past the bound or descriptors stay behind once everything closed.
 struct Soak {
     let seconds: Int
+    /// NETCON_TEST_UNDERLAY_FAULTS for both members, if any (`make soak SOAK_FAULTS=…`).
+    var faults: String?
+    var transferBytes = 32 << 20
     static let longWorkers = 2
     static let shortWorkers = 6
-    static let transferBytes = 32 << 20
     static let requestBytes = 512
     /// Growth allowed from the sample taken a tenth of the way in to the last one: what warm-up leaves (buffers
     /// that grow to the traffic's size once) is not growth.
@@ -24,20 +26,24 @@ struct Soak {
     }
 
     func run(executable: String) throws {
-        let world = try BenchWorld(executable: executable)
+        let world = try BenchWorld(executable: executable,
+                                   memberEnvironment: faults.map { ["NETCON_TEST_UNDERLAY_FAULTS=\($0)"] } ?? [])
         activeWorld.withLock { $0 = world }
         defer { activeWorld.withLock { $0?.tearDown(); $0 = nil } }
         let addresses = try world.start()
         let m1 = world.home("m1") + "/rpc.sock", m2 = world.home("m2") + "/rpc.sock"
-        let target = ipv4Bytes(addresses["m2"]!)
-        print("soak for \(seconds) s: \(Self.longWorkers) streams of \(Self.transferBytes >> 20) MiB after another and "
-              + "\(Self.shortWorkers) clients of \(Self.requestBytes)-byte request/response connections, m1 → m2")
+        let m1Address = ipv4Bytes(addresses["m1"]!), m2Address = ipv4Bytes(addresses["m2"]!)
+        print("soak for \(seconds) s: \(Self.longWorkers) streams of \(transferBytes >> 20) MiB after another (one each way) and "
+              + "\(Self.shortWorkers) clients of \(Self.requestBytes)-byte request/response connections m1 → m2"
+              + (faults.map { ", over \($0)" } ?? ""))
 
         let counts = Mutex(Counts())
         let stop = Atomic<Bool>(false)
         var listeners = [CInt]()
-        for index in 0..<(Self.longWorkers + Self.shortWorkers) {
-            let listen = try rpc(m2, .tcpListen(local: RPCEndpoint(address: nil, port: 7300 + UInt16(index)), domain: .inet,
+        // The second long worker goes the other way: m2 connects to m1.
+        let servers = (0..<(Self.longWorkers + Self.shortWorkers)).map { $0 == 1 ? m1 : m2 }
+        for (index, server) in servers.enumerated() {
+            let listen = try rpc(server, .tcpListen(local: RPCEndpoint(address: nil, port: 7300 + UInt16(index)), domain: .inet,
                                                 backlog: 8, listenHost: false, v6Only: false))
             guard listen.reply.error == 0, let listener = listen.descriptor else { throw BenchFailure("TCP_LISTEN failed") }
             setTimeouts(listener, seconds: 30)
@@ -48,15 +54,17 @@ struct Soak {
         let workers = listeners.enumerated().map { index, listener in
             let long = index < Self.longWorkers
             let port = 7300 + UInt16(index)
+            let (origin, target) = servers[index] == m1 ? (m2, m1Address) : (m1, m2Address)
+            let deadline = max(120, (transferBytes >> 20) * 4)
             return { () throws -> Bool in
                 while !stop.load(ordering: .relaxed) {
                     do {
-                        let (client, accepted) = try connectThroughNodes(from: m1, to: target, port: port, listener: listener)
+                        let (client, accepted) = try connectThroughNodes(from: origin, to: target, port: port, listener: listener)
                         defer { close(client); close(accepted) }
                         if long {
-                            guard try timedStream(from: client, to: accepted, bytes: Self.transferBytes, start: monotonicMilliseconds(),
-                                                  deadlineSeconds: 120) != nil else { throw BenchFailure("a transfer stalled") }
-                            counts.withLock { $0.transfers += 1; $0.transferredBytes += Self.transferBytes }
+                            guard try timedStream(from: client, to: accepted, bytes: transferBytes, start: monotonicMilliseconds(),
+                                                  deadlineSeconds: deadline) != nil else { throw BenchFailure("a transfer stalled") }
+                            counts.withLock { $0.transfers += 1; $0.transferredBytes += transferBytes }
                         } else {
                             try Self.requestResponse(client: client, server: accepted)
                             counts.withLock { $0.requests += 1 }

@@ -179,6 +179,8 @@ func main() {
     var duplicate = 0.02, reorder = 0.10
     var connectionCounts = [10_000]
     var soakSeconds = 180
+    var soakFaults: String?
+    var soakMebibytes = 32
     var executable = siblingNetcon()
     var jsonPath: String?
     var arguments = CommandLine.arguments.dropFirst()
@@ -186,6 +188,8 @@ func main() {
         switch argument {
         case "armor", "tcp", "exec", "loss", "soak": parts = [argument]
         case "--soak-seconds": soakSeconds = arguments.popFirst().flatMap { Int($0) }.map { max(5, $0) } ?? soakSeconds
+        case "--soak-faults": soakFaults = arguments.popFirst().flatMap { $0.isEmpty ? nil : $0 }
+        case "--soak-mib": soakMebibytes = arguments.popFirst().flatMap { Int($0) }.map { max(1, $0) } ?? soakMebibytes
         case "--loss-mib": lossSizes = arguments.popFirst().map { $0.split(separator: ",").compactMap { Int($0) } } ?? lossSizes
         case "--loss-rates": losses = arguments.popFirst().map { $0.split(separator: ",").compactMap { Double($0) } } ?? losses
         case "--loss-deadline": lossDeadline = arguments.popFirst().flatMap { Int($0) } ?? lossDeadline
@@ -197,7 +201,7 @@ func main() {
         case "--json": jsonPath = arguments.popFirst()
         case "--connections": connectionCounts = arguments.popFirst().map { $0.split(separator: ",").compactMap { Int($0) } } ?? connectionCounts
         default:
-            printError("usage: NetconBench [armor|tcp|exec|loss|soak] [--soak-seconds S] [--mib N] [--rounds N] [--netcon PATH] "
+            printError("usage: NetconBench [armor|tcp|exec|loss|soak] [--soak-seconds S] [--soak-faults SPEC] [--soak-mib N] [--mib N] [--rounds N] [--netcon PATH] "
                        + "[--loss-mib 4,64] [--loss-rates 0.01,0.03,0.05] [--loss-deadline S] [--loss-duplicate 0.02] [--loss-reorder 0.1] [--connections N,N] [--json FILE]")
             exit(64)
         }
@@ -212,7 +216,7 @@ func main() {
                    + "\(descriptors) (root raises it): measuring \(fitting)")
         connectionCounts = Array(Set(connectionCounts.map { min($0, fitting) })).sorted()
     }
-    let soakDeadline = parts.contains("soak") ? soakSeconds + 240 : 0
+    let soakDeadline = parts.contains("soak") ? soakSeconds + 240 + soakMebibytes * 4 : 0
     installGuards(deadlineSeconds: 120 + mebibytes * (rounds + 1) / 5 + lossSeconds + soakDeadline)
     if parts.contains("armor") { armorBench() }
     if parts.contains("tcp") {
@@ -223,7 +227,7 @@ func main() {
                                    deadlineSeconds: lossDeadline) }
     }
     if parts.contains("soak") {
-        orExit { try Soak(seconds: soakSeconds).run(executable: executable) }
+        orExit { try Soak(seconds: soakSeconds, faults: soakFaults, transferBytes: soakMebibytes << 20).run(executable: executable) }
     }
     if parts.contains("exec") {
         orExit { try execBench(rounds: rounds, executable: executable) }
