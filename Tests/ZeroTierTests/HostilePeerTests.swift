@@ -64,7 +64,7 @@ import Testing
 
     @Test func aRevokedMemberDeliversNoFrameOfAnyKindEvenReplayingItsOldCredentials() throws {
         let (world, network, store) = try joinedWorld(["m1", "m2"], authorized: ["m1", "m2"])
-        let m1 = try world.node("m1"), m2 = try world.node("m2"), root = try world.node("root")
+        let m1 = try world.node("m1"), m2 = try world.node("m2")
         let certificate = try #require(state(m1, network.id)?.config?.certificateOfMembership)
         sendEveryKindOfFrame(from: m1, to: m2, on: network.id, certificate: certificate, now: world.now)
         world.settle()
@@ -73,12 +73,7 @@ import Testing
         // What m1 sent m2 while it was a member, to be replayed after its revocation.
         let recorded = world.log.filter { $0.from == m1.address && $0.to == m2.address }.map(\.bytes)
 
-        var member = try #require(store.member(m1.address, of: network.id))
-        member.authorized = false
-        member.lastDeauthorizedTime = world.now
-        store.save(member)
-        root.controllerChanged(network.id, now: world.now)
-        world.settle()
+        try world.revoke(m1.address, on: network.id, in: store)
         world.frames[m2.address] = []
 
         // m1 goes on with its old, validly signed certificate; then its recorded packets come again, verbatim.

@@ -123,3 +123,20 @@ extension InMemoryWorld {
         return store
     }
 }
+
+extension InMemoryWorld {
+    /// The controller (the root) deauthorizes `address` now and pushes the change, as `netcon member deauthorize` does.
+    func revoke(_ address: Address, on network: NetworkID, in store: InMemoryControllerStore) throws {
+        guard var member = store.member(address, of: network) else { throw TestWorldError("\(address) is no member of \(network)") }
+        member.authorized = false
+        member.lastDeauthorizedTime = now
+        store.save(member)
+        try node("root").controllerChanged(network, now: now)
+        settle()
+    }
+}
+
+struct TestWorldError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -63,7 +63,7 @@ import Testing
         for name in ["m1", "m2"] {
             store.save(ControllerMember(network: network.id, address: try world.node(name).address, authorized: true, creationTime: 1))
         }
-        let m1 = try world.node("m1"), m2 = try world.node("m2"), root = try world.node("root")
+        let m1 = try world.node("m1"), m2 = try world.node("m2")
         world.run(milliseconds: 2_000)
         m1.join(network.id, now: world.now)
         m2.join(network.id, now: world.now)
@@ -82,12 +82,7 @@ import Testing
 
         // m1 is revoked: the controller tells m1 (ACCESS_DENIED) and m2 (a signed revocation).
         let before = m2.counters.dropped[.noCertificate] ?? 0
-        var member = try #require(store.member(m1.address, of: network.id))
-        member.authorized = false
-        member.lastDeauthorizedTime = world.now
-        store.save(member)
-        root.controllerChanged(network.id, now: world.now)
-        world.settle()
+        try world.revoke(m1.address, on: network.id, in: store)
         #expect(state(m1, network.id)?.state == .accessDenied)
         // m2 still holds m1's old certificate, but the revocation voids it.
         world.frames[m2.address] = []
