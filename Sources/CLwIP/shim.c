@@ -275,12 +275,13 @@ static int frame_is_for_netif(struct netif *netif, const struct pbuf *p) {
 static err_t netcon_ethernet_input(struct pbuf *p, struct netif *netif) {
     netcon_lwip_netif *n = (netcon_lwip_netif *)netif;
     if (n->added && netif_is_up(netif) && netif_is_link_up(netif) && frame_is_for_netif(netif, p)) {
-        netcon_tcp_note_incoming_syn(p);
-        netcon_tcp_reopen_time_wait(p);
+        int syn = netcon_tcp_note_incoming_syn(p);
+        if (syn) netcon_tcp_reopen_time_wait(p);
         netcon_tcp_flow_key sack_flow;
         int repair = netcon_tcp_sack_incoming((const uint8_t *)p->payload, p->len, &sack_flow);
         ethernet_input(p, netif);
         if (repair) netcon_tcp_sack_after_incoming(&sack_flow);
+        if (syn) netcon_tcp_quick_first_syn_ack();
     } else {
         pbuf_free(p);
     }

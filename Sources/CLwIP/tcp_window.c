@@ -37,12 +37,13 @@ static void note_offer(tcp_view *v, uint8_t kind, uint8_t *value, uint8_t length
     if (kind == 4 && length == 0) offer->sack_permitted = 1;
 }
 
-void netcon_tcp_note_incoming_syn(const struct pbuf *p) {
+int netcon_tcp_note_incoming_syn(const struct pbuf *p) {
     tcp_view v;
-    if (!netcon_view_tcp_frame((uint8_t *)p->payload, p->len, &v) || !(v.tcp[13] & TCP_SYN)) return;
+    if (!netcon_view_tcp_frame((uint8_t *)p->payload, p->len, &v) || !(v.tcp[13] & TCP_SYN)) return 0;
+    int request = (v.tcp[13] & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN;
     syn_offer offer = {0, 0};
     netcon_tcp_each_option(&v, note_offer, &offer);
-    if (offer.mss <= TCP_MSS && !offer.sack_permitted) return;
+    if (offer.mss <= TCP_MSS && !offer.sack_permitted) return request;
     peer_mss_slot *slot = &peer_mss[peer_mss_next++ % PEER_MSS_SLOTS];
     memset(slot, 0, sizeof *slot);
     memcpy(slot->remote, v.source, v.version == 4 ? 4 : 16);
@@ -52,6 +53,7 @@ void netcon_tcp_note_incoming_syn(const struct pbuf *p) {
     slot->mss = offer.mss;
     slot->sack_permitted = offer.sack_permitted;
     slot->used = 1;
+    return request;
 }
 
 static peer_mss_slot *find_offer(int version, const uint8_t *remote, uint16_t remote_port, uint16_t local_port) {
@@ -205,6 +207,15 @@ enum { SYN_FIRST_TIMEOUT_TICKS = 1000 / TCP_SLOW_INTERVAL, SYN_TIMEOUT_TICKS = 3
 
 void netcon_lwip_tcp_quick_first_syn(struct tcp_pcb *pcb) {
     if (pcb->state == SYN_SENT && pcb->nrtx == 0) pcb->rto = SYN_FIRST_TIMEOUT_TICKS;
+}
+
+/* The same first timeout for a listener's SYN-ACK (lwIP waits 3 s): a connection whose last handshake ACK was lost
+   is only completed by the SYN-ACK's retransmission (or the client's first data). A new pcb is the head of
+   tcp_active_pcbs, so only that one is looked at, after a SYN went into lwIP. */
+void netcon_tcp_quick_first_syn_ack(void) {
+    struct tcp_pcb *pcb = tcp_active_pcbs;
+    if (pcb != NULL && pcb->state == SYN_RCVD && pcb->nrtx == 0 && pcb->rto > SYN_FIRST_TIMEOUT_TICKS)
+        pcb->rto = SYN_FIRST_TIMEOUT_TICKS;
 }
 
 int netcon_lwip_tcp_syn_tick(struct tcp_pcb *pcb) {

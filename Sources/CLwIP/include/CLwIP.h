@@ -230,13 +230,17 @@ enum {
    acknowledgements (a SYN-ACK only when the peer's SYN did); checksums are updated. Other frames are
    untouched. Returns the frame's new length. */
 size_t netcon_tcp_rewrite_outgoing_syn(uint8_t *frame, size_t length, size_t capacity, uint16_t mtu);
-/* Core held, for each frame received: remembers the MSS a SYN offers above TCP_MSS (lwIP clamps it). */
-void netcon_tcp_note_incoming_syn(const struct pbuf *p);
+/* Core held, for each frame received: remembers the MSS a SYN offers above TCP_MSS (lwIP clamps it). Returns 1
+   for a connection request (SYN without ACK or RST), else 0. */
+int netcon_tcp_note_incoming_syn(const struct pbuf *p);
 /* tcp_time_wait.c: a SYN for the 4-tuple of a connection in TIME-WAIT with a later sequence number replaces it
    (call before ethernet_input); at most `limit` pcbs stay in TIME-WAIT (4096 unless set), the oldest go first. */
 void netcon_tcp_reopen_time_wait(const struct pbuf *p);
 void netcon_tcp_limit_time_wait(void);
 void netcon_tcp_set_time_wait_limit(uint32_t limit);
+/* tcp_window.c: after a SYN went into lwIP, a listener's new connection (SYN-RECEIVED) retransmits its SYN-ACK
+   after 1 s instead of lwIP's 3 s, as a connecting one does its SYN. */
+void netcon_tcp_quick_first_syn_ack(void);
 /* Core held, once a connection is established (accept or connected callback, before lwIP sends anything
    but SYNs): takes on the peer's segment size, the wider window and the larger send buffer. Returns 1 when
    the peer's SYN offered selective acknowledgements (and ours did, see netcon_tcp_rewrite_outgoing_syn). */
