@@ -43,23 +43,33 @@ import Testing
         #expect((dropped["authenticationFailed"] ?? 0) + (dropped["malformed"] ?? 0) + (dropped["fragmentRejected"] ?? 0) > 0)
     }
 
+    /// The full size: 64 MiB on each of four streams, two each way, all at once, over 5 % loss, 2 %
+    /// duplication and 10 % reordering (and 1 % corruption): every stream byte-exact.
+    @Test func sixtyFourMebibytesOnFourStreamsBothWaysOverFivePercentLoss() throws {
+        try Self.streamsBothWays(faults: Self.faults, streamsEachWay: 2, bytes: 64 << 20, firstPort: 7130)
+    }
+
     /// Two streams each way at once over a path that jitters and goes down for a quarter of every 3 s (a path
     /// flapping), on top of loss and duplication: every stream byte-exact.
     @Test func severalStreamsBothWaysStayByteExactOverAFlappingJitteryPath() throws {
-        let (world, addresses) = try StackTransferTests.configuredWorld(memberEnvironment: [
-            "NETCON_TEST_UNDERLAY_FAULTS": "loss=0.03,duplicate=0.02,jitter-ms=3,outage=0.25,outage-period-ms=3000,seed=5",
-        ])
+        try Self.streamsBothWays(faults: "loss=0.03,duplicate=0.02,jitter-ms=3,outage=0.25,outage-period-ms=3000,seed=5",
+                                 streamsEachWay: 2, bytes: 4 << 20, firstPort: 7110)
+    }
+
+    /// `streamsEachWay` streams m1 → m2 and as many m2 → m1, each moving `bytes` of the pattern, all at once over
+    /// the members' `faults`; every one must arrive whole and unchanged.
+    static func streamsBothWays(faults: String, streamsEachWay: Int, bytes total: Int, firstPort: UInt16) throws {
+        let (world, addresses) = try StackTransferTests.configuredWorld(memberEnvironment: ["NETCON_TEST_UNDERLAY_FAULTS": faults])
         let m1 = RPCClient(path: world.home("m1").path + "/rpc.sock")
         let m2 = RPCClient(path: world.home("m2").path + "/rpc.sock")
         let m1v4 = try #require(addresses["m1"]?.first { $0.contains(".") })
         let m2v4 = try #require(addresses["m2"]?.first { $0.contains(".") })
         var streams = [(listener: CInt, client: CInt, accepted: CInt)]()
-        for index in 0..<2 {
-            streams.append(try Self.stream(from: m1, to: m2, at: m2v4, port: 7110 + UInt16(index)))
-            streams.append(try Self.stream(from: m2, to: m1, at: m1v4, port: 7120 + UInt16(index)))
+        for index in 0..<streamsEachWay {
+            streams.append(try stream(from: m1, to: m2, at: m2v4, port: firstPort + UInt16(index)))
+            streams.append(try stream(from: m2, to: m1, at: m1v4, port: firstPort + 10 + UInt16(index)))
         }
         defer { for stream in streams { close(stream.listener); close(stream.client); close(stream.accepted) } }
-        let total = 4 << 20
         let writers = streams.map { stream in Thread { StackTransferTests.writePattern(stream.client, total: total) } }
         let results = Mutex([(received: Int, mismatches: Int)?](repeating: nil, count: streams.count))
         let readers = streams.enumerated().map { index, stream in
@@ -69,7 +79,7 @@ import Testing
             }
         }
         for thread in writers + readers { thread.start() }
-        let deadline = Date().addingTimeInterval(240)
+        let deadline = Date().addingTimeInterval(600)
         while readers.contains(where: { !$0.isFinished }) && Date() < deadline { usleep(20_000) }
         for (index, result) in results.withLock({ $0 }).enumerated() {
             #expect(result?.received == total && result?.mismatches == 0, "stream \(index): \(String(describing: result))")
