@@ -329,11 +329,15 @@ _netcon_planet_create() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=(--root)
-    non_repeating_options=(-o --output --signing-key --id --timestamp)
+    non_repeating_options=(--home -o --output --signing-key --id --timestamp)
     __netcon_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
+    '--home')
+        __netcon_add_completions -d
+        return
+        ;;
     '--root')
         return
         ;;

@@ -38,7 +38,7 @@ function __netcon_parse_tokens -S
             __netcon_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'create'
-                __netcon_parse_subcommand 0 'root=+' 'o/output=' 'signing-key=' 'id=' 'timestamp=' 'version' 'h/help'
+                __netcon_parse_subcommand 0 'home=' 'root=+' 'o/output=' 'signing-key=' 'id=' 'timestamp=' 'version' 'h/help'
             case 'show'
                 __netcon_parse_subcommand 1 'home=' 'version' 'h/help'
             end
@@ -186,8 +186,9 @@ complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options 
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon planet" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon planet" -eq 1' -fa 'create' -d 'Create a signed private planet from one or more roots.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_positional "netcon planet" -eq 1' -fa 'show' -d 'Decode a planet file and check its signature (default: the home\'s planet, else the built-in one).'
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon planet create" home' -l 'home' -d 'The node\'s home directory.' -rfa '(__netcon_complete_directories)'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon planet create"' -l 'root' -d 'A root: IDENTITY@IP/PORT[,IP/PORT...] (1 to 4).' -rfka ''
-complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon planet create" o output' -s 'o' -l 'output' -d 'Where to write the planet.' -rF
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon planet create" o output' -s 'o' -l 'output' -d 'Where to write the planet (default: the home\'s planet file).' -rF
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon planet create" signing-key' -l 'signing-key' -d 'The C25519 signing key pair file (default: OUTPUT.signing-key).' -rF
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon planet create" id' -l 'id' -d 'The planet\'s world ID (default: random).' -rfka ''
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon planet create" timestamp' -l 'timestamp' -d 'The planet\'s timestamp in milliseconds since 1970 (default: now); updates need a larger one.' -rfka ''

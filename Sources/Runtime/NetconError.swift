@@ -21,6 +21,8 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
     case peerUnreachable(String)
     case notFound(String)
     case networkNotReady(String)
+    /// The network a command needs is not joined (or none is): nothing to wait for.
+    case networkNotJoined(String)
     case programNotFound(String)
     case programNotExecutable(String, reason: String)
     /// The seccomp interception path cannot be set up here (kernel, container policy) where it was required.
@@ -34,6 +36,7 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
         case .peerUnreachable: 68  // EX_NOHOST
         case .notFound: 67  // EX_NOUSER
         case .networkNotReady: 62
+        case .networkNotJoined: 63
         case .programNotFound: 127  // as a shell reports it
         case .programNotExecutable: 126
         case .interceptionUnavailable: 69  // EX_UNAVAILABLE
@@ -69,6 +72,7 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
         case let .peerUnreachable(why): why
         case let .notFound(what): what
         case let .networkNotReady(why): why
+        case let .networkNotJoined(why): why
         case let .programNotFound(program): "\(program): command not found"
         case let .programNotExecutable(program, reason): "cannot run \(program): \(reason)"
         case let .interceptionUnavailable(why): why

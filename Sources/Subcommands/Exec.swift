@@ -19,8 +19,9 @@ struct Exec: ParsableCommand {
             entrypoint case) and stops it when PROGRAM ends. Waits until every network is ready (progress on \
             stderr; stdout is the program's). The exit status is PROGRAM's (128+N when signal N ended it); \
             SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH are passed on. Exit 127: PROGRAM \
-            not found; 62: a network is not ready in time; 69: the interception PROGRAM needs (seccomp, for a \
-            static program or under --isolate) cannot be set up here; 64: --isolate with --intercept preload.
+            not found; 62: a network is not ready in time; 63: no network is joined (or the one named is not); \
+            69: the interception PROGRAM needs (seccomp, for a static program or under --isolate) cannot be set \
+            up here; 64: --isolate with --intercept preload.
             """
     )
 

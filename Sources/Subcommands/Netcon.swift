@@ -13,7 +13,7 @@ struct Netcon: ParsableCommand {
             Every command takes --home (default: $NETCON_HOME, else $XDG_STATE_HOME/netcon, or \
             /var/lib/netcon for root).
 
-            Exit statuses: 0 success; 1 no daemon running; 62 joined network not ready in time; 64 bad usage; 65 invalid identity; \
+            Exit statuses: 0 success; 1 no daemon running; 62 joined network not ready in time; 63 network not joined; 64 bad usage; 65 invalid identity; \
             66 home or identity unusable; 67 no such network or member; 68 peer did not answer; 69 not available yet; 71 UDP port unavailable; \
             73 home not creatable; 74 I/O error (here or in the daemon, e.g. a full disk); 75 another daemon runs on the home; \
             76 control protocol error; 77 control socket owned by another user; 78 no private planet while NETCON_FORBID_DEFAULT_PLANET is set.

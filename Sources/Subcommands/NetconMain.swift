@@ -3,13 +3,16 @@ import Glibc
 import Runtime
 
 /// The entry point behind `main.swift`: picks the command from the program name (a link named
-/// `netcon-run` acts as `netcon run`), parses, runs, and maps failures to exit statuses.
+/// `netcon-run` acts as `netcon run`; any other name acts as `netcon`), parses, runs, and maps failures to exit
+/// statuses.
 public enum NetconMain {
     public static func run() -> Never {
         var arguments = Array(CommandLine.arguments.dropFirst())
         let program = CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? "netcon"
+        // Only a command's own name makes a link act as it: a download named netcon-linux-amd64 is plain netcon.
         if program.hasPrefix("netcon-") {
-            arguments.insert(String(program.dropFirst("netcon-".count)), at: 0)
+            let name = String(program.dropFirst("netcon-".count))
+            if Netcon.configuration.subcommands.contains(where: { $0._commandName == name }) { arguments.insert(name, at: 0) }
         }
         // The selftest's probe program lives outside Netcon's command tree (see SelftestProbeCommand).
         let isProbe = arguments.first == SelftestProbeCommand.configuration.commandName

@@ -11,15 +11,20 @@ struct PlanetCreate: ParsableCommand {
             Each --root is IDENTITY@ENDPOINT[,ENDPOINT...]: IDENTITY is a node home, an identity file or an \
             identity string; ENDPOINT is IP/PORT. Example:
               netcon planet create --root ./root-home@127.0.0.1/9993 -o planet
-            The signing key (created if missing, 0600) must be kept to sign later updates of the planet.
+            Without -o the planet goes into the home (<home>/planet), where `netcon run` reads it. The signing \
+            key (created if missing, 0600; default OUTPUT.signing-key) must be kept to sign later updates of \
+            the planet.
             """
     )
+
+    @OptionGroup var homeOptions: HomeOptions
 
     @Option(name: .customLong("root"), help: ArgumentHelp("A root: IDENTITY@IP/PORT[,IP/PORT...] (1 to 4).", valueName: "identity@endpoints"))
     var roots: [String] = []
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where to write the planet.", valueName: "file"), completion: .file())
-    var output: String
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where to write the planet (default: the home's planet file).", valueName: "file"),
+            completion: .file())
+    var output: String?
 
     @Option(name: .long, help: ArgumentHelp("The C25519 signing key pair file (default: OUTPUT.signing-key).", valueName: "file"), completion: .file())
     var signingKey: String?
@@ -37,6 +42,11 @@ struct PlanetCreate: ParsableCommand {
     }
 
     func run() throws {
+        let output = try self.output ?? {
+            let home = homeOptions.resolved
+            try home.prepare()
+            return home.planet
+        }()
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let builder = PlanetBuilder(

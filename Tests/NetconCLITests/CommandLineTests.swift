@@ -68,6 +68,39 @@ import Testing
         }
     }
 
+    /// A release download or a versioned copy is named netcon-something: only a command's name selects a command.
+    @Test func aProgramNameThatIsNoCommandActsAsNetcon() throws {
+        let home = try TemporaryHome()
+        for name in ["netcon-linux-amd64", "netcon-0.2"] {
+            let copy = home.path + "/" + name
+            try FileManager.default.copyItem(atPath: NetconProcess.executable.path, toPath: copy)
+            for (arguments, expected) in [(["--version"], "0."), (["status", "--help"], "netcon status")] {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: copy)
+                process.arguments = arguments
+                let out = Pipe()
+                process.standardOutput = out
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                #expect(process.terminationStatus == 0 && text.contains(expected), "\(name) \(arguments): \(text)")
+            }
+        }
+    }
+
+    @Test func planetCreateWritesIntoTheHomeByDefault() throws {
+        let home = try TemporaryHome(planet: nil)
+        let root = Vectors.directory.appendingPathComponent("world/root.public").path
+        let made = try NetconProcess.run(["planet", "create", "--home", home.path, "--root", root + "@127.0.0.1/9"])
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(made.stdout.contains("to \(home.path)/planet"))
+        var info = stat()
+        #expect(stat(home.path + "/planet.signing-key", &info) == 0 && info.st_mode & 0o077 == 0)
+        let shown = try NetconProcess.run(["planet", "show", "--home", home.path])
+        #expect(shown.status == 0 && shown.stdout.contains("4518434e30"), "\(shown.stdout)\(shown.stderr)")
+    }
+
     @Test func programNameSelectsTheCommand() throws {
         let home = try TemporaryHome()
         let link = home.path + "/netcon-status"

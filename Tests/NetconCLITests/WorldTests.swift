@@ -208,7 +208,7 @@ import Testing
         let denied = try NetconProcess.run(["join", priv, "--home", world.home("m1").path, "--timeout", "3"])
         #expect(denied.status == 62)
         #expect(denied.stdout.contains("ACCESS_DENIED"))
-        #expect(denied.stderr.contains("member authorize"))
+        #expect(denied.stderr.contains("member authorize \(priv) 0f845b7051"), "the hint names this node: \(denied.stderr)")
         #expect(try network(world, "m1", priv)?.state == "ACCESS_DENIED")
 
         // Authorized: the controller pushes the config; the member has its addresses within seconds.

@@ -33,7 +33,8 @@ public struct NodeControl {
         let deadline = monotonicMilliseconds() + Int64(timeoutSeconds) * 1000
         var last: NetworkStatus?
         while true {
-            guard let current = try status().networks.first(where: { $0.id == network }) else {
+            let node = try status()
+            guard let current = node.networks.first(where: { $0.id == network }) else {
                 throw .networkNotReady("\(network) is no longer joined")
             }
             if current.state != last?.state || current.assignedAddresses != last?.assignedAddresses { progress(current) }
@@ -41,7 +42,7 @@ public struct NodeControl {
             if current.state == .ok && !current.assignedAddresses.isEmpty { return current }
             if monotonicMilliseconds() >= deadline {
                 let hint = switch current.state {
-                case .accessDenied: "the controller has not authorized this node (on the controller: netcon member authorize \(network) <address>)"
+                case .accessDenied: "the controller has not authorized this node (on the controller: netcon member authorize \(network) \(node.address))"
                 case .notFound: "the controller does not know this network"
                 case .ok: "the network is up but assigned no address"
                 default: "no answer from the network's controller \(network.controller)"

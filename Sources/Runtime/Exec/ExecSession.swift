@@ -122,11 +122,11 @@ public struct ExecSession {
         var wanted = options.networks + options.join.filter { !options.networks.contains($0) }
         if wanted.isEmpty { wanted = try control.status().networks.map(\.id) }
         guard !wanted.isEmpty else {
-            throw .networkNotReady("\(options.home.path) has joined no network: use --join NWID (or `netcon join`)")
+            throw .networkNotJoined("\(options.home.path) has joined no network: use --join NWID (or `netcon join`)")
         }
         let joined = Set(try control.status().networks.map(\.id))
         for network in wanted where !joined.contains(network) {
-            throw .networkNotReady("\(network) is not joined by \(options.home.path): use --join \(network)")
+            throw .networkNotJoined("\(network) is not joined by \(options.home.path): use --join \(network)")
         }
         var ready: [NetworkStatus] = []
         for network in wanted {
