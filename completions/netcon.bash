@@ -491,13 +491,13 @@ _netcon_network() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    create|list|show|delete)
+    create|list|show|set-dns|delete)
         # Offer subcommand argument completions
         "_netcon_network_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'create list show delete' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create list show set-dns delete' -- "${cur}"))
         ;;
     esac
 }
@@ -554,6 +554,28 @@ _netcon_network_show() {
     case "${prev}" in
     '--home')
         __netcon_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_netcon_network_set-dns() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=(--server)
+    non_repeating_options=(--home --domain)
+    __netcon_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        __netcon_add_completions -d
+        return
+        ;;
+    '--domain')
+        return
+        ;;
+    '--server')
         return
         ;;
     esac

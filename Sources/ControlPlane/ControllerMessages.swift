@@ -17,9 +17,13 @@ public struct ControllerNetworkInfo: Codable, Sendable, Equatable {
     public var creationTime: Int64
     public var memberCount: Int
     public var authorizedCount: Int
+    /// The DNS members get; nil when none is set (or from a daemon that predates it).
+    public var dnsDomain: String?
+    public var dnsServers: [String]?
 
     public init(id: NetworkID, name: String, isPrivate: Bool, pools: [String], routes: [String], mtu: Int, multicastLimit: Int,
-                rfc4193: Bool, sixPlane: Bool, revision: UInt64, creationTime: Int64, memberCount: Int, authorizedCount: Int) {
+                rfc4193: Bool, sixPlane: Bool, revision: UInt64, creationTime: Int64, memberCount: Int, authorizedCount: Int,
+                dnsDomain: String? = nil, dnsServers: [String]? = nil) {
         self.id = id
         self.name = name
         self.isPrivate = isPrivate
@@ -33,6 +37,8 @@ public struct ControllerNetworkInfo: Codable, Sendable, Equatable {
         self.creationTime = creationTime
         self.memberCount = memberCount
         self.authorizedCount = authorizedCount
+        self.dnsDomain = dnsDomain
+        self.dnsServers = dnsServers
     }
 }
 

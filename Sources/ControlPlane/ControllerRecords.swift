@@ -40,8 +40,38 @@ package struct NetworkRecord: Codable, Equatable {
     package var rules: [Rule] = [Rule(not: false, or: false, type: "ACTION_ACCEPT")]
     package var capabilities: [Int] = []
     package var tags: [Int] = []
-    package var dns: [String] = []
+    /// ZeroTier writes `[]` until DNS is set, then `{"domain": …, "servers": [...]}`.
+    package var dns = DNSRecord()
     package var remoteTraceLevel = 0
+}
+
+/// A network record's `dns`: an object when set; the empty array ZeroTier starts with (or anything else) is none.
+package struct DNSRecord: Codable, Equatable {
+    package var domain: String?
+    package var servers: [String]?
+
+    package init(domain: String? = nil, servers: [String]? = nil) {
+        self.domain = domain
+        self.servers = servers
+    }
+
+    enum CodingKeys: String, CodingKey { case domain, servers }
+
+    package init(from decoder: any Decoder) throws {
+        guard let object = try? decoder.container(keyedBy: CodingKeys.self) else { return }
+        domain = try? object.decode(String.self, forKey: .domain)
+        servers = try? object.decode([String].self, forKey: .servers)
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        guard domain != nil || servers != nil else {
+            _ = encoder.unkeyedContainer()  // ZeroTier's `[]`
+            return
+        }
+        var object = encoder.container(keyedBy: CodingKeys.self)
+        try object.encode(domain ?? "", forKey: .domain)
+        try object.encode(servers ?? [], forKey: .servers)
+    }
 }
 
 package struct MemberRecord: Codable, Equatable {
@@ -86,6 +116,7 @@ extension NetworkRecord {
         routes = network.routes.map { RouteRecord(target: "\($0.target)/\($0.prefixLength)", via: $0.via?.description) }
         v4AssignMode = V4Mode(zt: network.assignIPv4)
         v6AssignMode = V6Mode(sixPlane: network.sixPlane, rfc4193: network.rfc4193, zt: false)
+        if let dns = network.dns { self.dns = DNSRecord(domain: dns.domain, servers: dns.servers.map(\.description)) }
     }
 
     package func model() throws(ControllerRecordError) -> ControllerNetwork {
@@ -104,7 +135,8 @@ extension NetworkRecord {
         return ControllerNetwork(
             id: network, name: name, isPrivate: `private`, creationTime: creationTime, revision: revision, mtu: mtu,
             multicastLimit: multicastLimit, enableBroadcast: enableBroadcast, ipv4Pools: pools, routes: parsedRoutes,
-            assignIPv4: v4AssignMode.zt, rfc4193: v6AssignMode.rfc4193, sixPlane: v6AssignMode.sixPlane
+            assignIPv4: v4AssignMode.zt, rfc4193: v6AssignMode.rfc4193, sixPlane: v6AssignMode.sixPlane,
+            dns: dns.model
         )
     }
 }
@@ -143,5 +175,15 @@ extension MemberRecord {
             lastRequestTime: lastSeen ?? 0, revision: revision, remoteVersion: version,
             remoteProtocolVersion: vProto >= 0 ? UInt8(clamping: vProto) : nil
         )
+    }
+}
+
+extension DNSRecord {
+    /// The settings members get: what parses (at most four servers), nil when nothing is set.
+    var model: NetworkConfig.DNS? {
+        let parsed = (servers ?? []).compactMap { IPAddress($0) }.prefix(NetworkConfig.DNS.maxServers)
+        let domain = domain ?? ""
+        guard !domain.isEmpty || !parsed.isEmpty else { return nil }
+        return NetworkConfig.DNS(domain: domain, servers: Array(parsed))
     }
 }

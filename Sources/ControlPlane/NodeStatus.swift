@@ -62,8 +62,12 @@ public struct NetworkStatus: Codable, Sendable, Equatable {
     public var kind: Kind
     public var mtu: Int?
     public var assignedAddresses: [String]
+    /// The DNS the controller pushed (search domain and servers); nil when it pushed none.
+    public var dnsDomain: String?
+    public var dnsServers: [String]?
 
-    public init(id: NetworkID, name: String, mac: MAC, state: State, kind: Kind, mtu: Int?, assignedAddresses: [String]) {
+    public init(id: NetworkID, name: String, mac: MAC, state: State, kind: Kind, mtu: Int?, assignedAddresses: [String],
+                dnsDomain: String? = nil, dnsServers: [String]? = nil) {
         self.id = id
         self.name = name
         self.mac = mac
@@ -71,6 +75,8 @@ public struct NetworkStatus: Codable, Sendable, Equatable {
         self.kind = kind
         self.mtu = mtu
         self.assignedAddresses = assignedAddresses
+        self.dnsDomain = dnsDomain
+        self.dnsServers = dnsServers
     }
 }
 

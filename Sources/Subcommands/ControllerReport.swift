@@ -26,10 +26,18 @@ enum ControllerReport {
             routes     \(network.routes.isEmpty ? "-" : network.routes.joined(separator: ", "))
             ipv6       \(ipv6.isEmpty ? "-" : ipv6.joined(separator: ", "))
             mtu        \(network.mtu)
+            dns        \(Self.dns(domain: network.dnsDomain, servers: network.dnsServers))
             revision   \(network.revision)
             members    \(network.memberCount) (\(network.authorizedCount) authorized)
 
             """
+    }
+
+    /// `domain via server, server`, `-` when nothing is set.
+    static func dns(domain: String?, servers: [String]?) -> String {
+        let domain = domain ?? "", servers = servers ?? []
+        guard !domain.isEmpty || !servers.isEmpty else { return "-" }
+        return (domain.isEmpty ? "(no domain)" : domain) + (servers.isEmpty ? "" : " via " + servers.joined(separator: ", "))
     }
 
     static func members(_ members: [ControllerMemberInfo], now: Int64) -> String {

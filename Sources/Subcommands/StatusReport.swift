@@ -41,6 +41,9 @@ struct StatusReport {
             },
             empty: "no networks joined"
         ))
+        for network in status.networks where network.dnsDomain != nil || network.dnsServers != nil {
+            lines.append("dns \(network.id): \(ControllerReport.dns(domain: network.dnsDomain, servers: network.dnsServers))")
+        }
         lines.append("")
         lines.append(contentsOf: table(
             header: ["PEER", "ROLE", "VERSION", "LATENCY", "PATHS"],

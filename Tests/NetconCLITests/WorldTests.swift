@@ -265,6 +265,35 @@ import Testing
         #expect(members.stdout.contains("0f845b7051") && members.stdout.contains("eddffe2b19"))
     }
 
+    /// The controller's DNS for a network reaches its members in their config, shows in `network show` and in
+    /// the members' `status`, and goes away again when cleared.
+    @Test func aNetworksDNSIsPushedToItsMembers() throws {
+        let (world, _) = try StackTransferTests.configuredWorld()
+        let root = world.home("root").path
+        let status = try NetconProcess.run(["status", "--home", world.home("m1").path, "--json"])
+        let network = try #require(try JSONDecoder().decode(NetworkStatusJSON.self, from: Data(status.stdout.utf8)).networks.first?.id)
+        let set = try NetconProcess.run(["network", "set-dns", network, "--domain", "lab.example", "--server", "10.6.0.1",
+                                         "--server", "fd00::53", "--home", root])
+        #expect(set.status == 0 && set.stdout.contains("lab.example via 10.6.0.1, fd00::53"), "\(set.stdout)\(set.stderr)")
+        struct DNSView: Decodable { struct Network: Decodable { var dnsDomain: String?; var dnsServers: [String]? }; var networks: [Network] }
+        func memberDNS(_ name: String) throws -> DNSView.Network? {
+            let result = try NetconProcess.run(["status", "--home", world.home(name).path, "--json"])
+            return try JSONDecoder().decode(DNSView.self, from: Data(result.stdout.utf8)).networks.first
+        }
+        for name in ["m1", "m2"] {
+            try world.waitUntil("\(name) to get the DNS") {
+                try memberDNS(name)?.dnsDomain == "lab.example" && memberDNS(name)?.dnsServers == ["10.6.0.1", "fd00::53"]
+            }
+        }
+        #expect(try NetconProcess.run(["status", "--home", world.home("m1").path]).stdout.contains("dns \(network): lab.example via"))
+        #expect(try NetconProcess.run(["network", "show", network, "--home", root]).stdout.contains("lab.example via 10.6.0.1, fd00::53"))
+        // Bad input is refused before anything changes.
+        let bad = try NetconProcess.run(["network", "set-dns", network, "--server", "not-an-ip", "--home", root])
+        #expect(bad.status == 64 && bad.stderr.contains("not an IP address"))
+        #expect(try NetconProcess.run(["network", "set-dns", network, "--home", root]).status == 0)
+        try world.waitUntil("m1 to lose the DNS") { try memberDNS("m1")?.dnsDomain == nil }
+    }
+
     @Test func anUnknownPeerIsAClearTimeout() throws {
         let world = try World(members: ["m1"])
         try world.start("root")

@@ -22,6 +22,7 @@ import ZeroTier
         #expect(network.ipv4Pools == [.init(first: 0x0a93_110a, last: 0x0a93_11fa)])
         #expect(network.routes.first?.prefixLength == 24)
         #expect(network.rfc4193 && !network.sixPlane && network.assignIPv4)
+        #expect(network.dns == nil)  // ZeroTier's "dns": [] until it is set
         let member = try #require(store.member(Address("0f845b7051")!, of: network.id))
         #expect(member.authorized)
         #expect(member.ipAssignments == [IPAddress("10.147.17.171")!])
@@ -46,5 +47,26 @@ import ZeroTier
         try reopened.deleteNetwork(id)
         #expect(ControllerFileStore(home: home).network(id) == nil)
         #expect(ControllerFileStore(home: home).members(of: id).isEmpty)
+    }
+
+    /// A network's DNS is kept as ZeroTier One's controller keeps it: `"dns": {"domain": …, "servers": […]}`.
+    @Test func dnsIsStoredInZeroTiersShapeAndReadBack() throws {
+        let home = try homeWithZeroTierDatabase()
+        defer { try? FileManager.default.removeItem(atPath: home.path) }
+        let store = ControllerFileStore(home: home)
+        var network = try #require(store.network(NetworkID("cf2daa94e4000001")!))
+        network.dns = NetworkConfig.DNS(domain: "lab.example", servers: [IPAddress("10.147.17.1")!, IPAddress("fd00::53")!])
+        try store.save(network)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: home.path + "/controller.d/network/cf2daa94e4000001.json"))
+        let object = try #require(try JSONSerialization.jsonObject(with: bytes) as? [String: Any])
+        let dns = try #require(object["dns"] as? [String: Any])
+        #expect(dns["domain"] as? String == "lab.example")
+        #expect(dns["servers"] as? [String] == ["10.147.17.1", "fd00::53"])
+        #expect(ControllerFileStore(home: home).network(network.id)?.dns == network.dns)
+        network.dns = nil
+        try store.save(network)
+        let cleared = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: home.path
+            + "/controller.d/network/cf2daa94e4000001.json"))) as? [String: Any]
+        #expect((cleared?["dns"] as? [Any])?.isEmpty == true)
     }
 }

@@ -61,6 +61,26 @@ public struct ControllerService {
         return Self.info(member)
     }
 
+    /// Sets (or, with no domain and no server, clears) the DNS the network's members get with their config.
+    public func setDNS(on id: NetworkID, domain: String, servers texts: [String]) throws(NetconError) -> ControllerNetworkInfo {
+        var network = try network(id)
+        guard domain.utf8.count < NetworkConfig.DNS.domainFieldBytes else {
+            throw .invalidArgument("the DNS domain is longer than \(NetworkConfig.DNS.domainFieldBytes - 1) bytes")
+        }
+        guard texts.count <= NetworkConfig.DNS.maxServers else {
+            throw .invalidArgument("at most \(NetworkConfig.DNS.maxServers) DNS servers (ZeroTier's limit)")
+        }
+        var servers = [IPAddress]()
+        for text in texts {
+            guard let ip = IPAddress(text) else { throw .invalidArgument("\(text) is not an IP address") }
+            servers.append(ip)
+        }
+        network.dns = domain.isEmpty && servers.isEmpty ? nil : NetworkConfig.DNS(domain: domain, servers: servers)
+        network.revision += 1
+        try save(network)
+        return info(network)
+    }
+
     /// Pins a member's addresses (no automatic assignment for it afterwards); an empty list re-enables it.
     public func setIPs(_ address: Address, on id: NetworkID, _ texts: [String], now: Int64) throws(NetconError) -> ControllerMemberInfo {
         var network = try network(id)
@@ -93,6 +113,7 @@ public struct ControllerService {
         case .memberList(let id): return .members(try members(id))
         case .memberAuthorize(let id, let address, let authorized): return .member(try authorize(address, on: id, authorized, now: now))
         case .memberSetIPs(let id, let address, let ips): return .member(try setIPs(address, on: id, ips, now: now))
+        case .networkSetDNS(let id, let domain, let servers): return .network(try setDNS(on: id, domain: domain, servers: servers))
         case .status, .join, .leave, .ping, .ipPing: throw .invalidArgument("not a controller request")
         }
     }
@@ -125,7 +146,8 @@ public struct ControllerService {
             routes: network.routes.map { route in "\(route.target)/\(route.prefixLength)" + (route.via.map { " via \($0)" } ?? "") },
             mtu: network.mtu, multicastLimit: network.multicastLimit, rfc4193: network.rfc4193, sixPlane: network.sixPlane,
             revision: network.revision, creationTime: network.creationTime, memberCount: members.count,
-            authorizedCount: members.filter(\.authorized).count
+            authorizedCount: members.filter(\.authorized).count,
+            dnsDomain: network.dns?.domain, dnsServers: network.dns?.servers.map(\.description)
         )
     }
 

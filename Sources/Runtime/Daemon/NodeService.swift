@@ -276,7 +276,8 @@ final class NodeService {
                 ping(peer, reply: reply)
             case .ipPing(let text):
                 ipPing(text, reply: reply)
-            case .networkCreate, .networkList, .networkShow, .networkDelete, .memberList, .memberAuthorize, .memberSetIPs:
+            case .networkCreate, .networkList, .networkShow, .networkDelete, .memberList, .memberAuthorize, .memberSetIPs,
+                 .networkSetDNS:
                 let now = wallClockMilliseconds()
                 let response = try controller.handle(request, now: now)
                 var changed = request.changedNetwork
@@ -399,7 +400,7 @@ extension ControlRequest {
     /// The network a controller request changes (its members must hear about it).
     var changedNetwork: NetworkID? {
         switch self {
-        case .networkDelete(let id), .memberAuthorize(let id, _, _), .memberSetIPs(let id, _, _): id
+        case .networkDelete(let id), .memberAuthorize(let id, _, _), .memberSetIPs(let id, _, _), .networkSetDNS(let id, _, _): id
         default: nil
         }
     }
@@ -417,7 +418,8 @@ extension NetworkStatus {
         self.init(
             id: snapshot.id, name: config?.name ?? "", mac: snapshot.mac, state: state,
             kind: config.map { $0.isPrivate ? .private : .public } ?? .unknown, mtu: config?.mtu,
-            assignedAddresses: config?.staticIPs.map(\.description) ?? []
+            assignedAddresses: config?.staticIPs.map(\.description) ?? [],
+            dnsDomain: config?.dns?.domain, dnsServers: config?.dns?.servers.map(\.description)
         )
     }
 

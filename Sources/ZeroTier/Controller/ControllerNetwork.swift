@@ -40,10 +40,13 @@ public struct ControllerNetwork: Hashable, Sendable {
     /// Give each member its rfc4193 / 6plane IPv6 address (ZeroTier's v6AssignMode).
     public var rfc4193: Bool
     public var sixPlane: Bool
+    /// What members get as the network's DNS (search domain and servers), nil for nothing.
+    public var dns: NetworkConfig.DNS?
 
     public init(id: NetworkID, name: String = "", isPrivate: Bool = true, creationTime: Int64, revision: UInt64 = 1,
                 mtu: Int = 2800, multicastLimit: Int = 32, enableBroadcast: Bool = true, ipv4Pools: [IPv4Pool] = [],
-                routes: [Route] = [], assignIPv4: Bool = true, rfc4193: Bool = false, sixPlane: Bool = false) {
+                routes: [Route] = [], assignIPv4: Bool = true, rfc4193: Bool = false, sixPlane: Bool = false,
+                dns: NetworkConfig.DNS? = nil) {
         self.id = id
         self.name = name
         self.isPrivate = isPrivate
@@ -57,5 +60,6 @@ public struct ControllerNetwork: Hashable, Sendable {
         self.assignIPv4 = assignIPv4
         self.rfc4193 = rfc4193
         self.sixPlane = sixPlane
+        self.dns = dns
     }
 }

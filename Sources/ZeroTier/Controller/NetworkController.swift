@@ -82,7 +82,7 @@ public final class NetworkController {
             revision: network.revision, flags: flags, multicastLimit: UInt32(clamping: network.multicastLimit),
             type: network.isPrivate ? .private : .public, name: network.name, mtu: network.mtu,
             certificateOfMembership: certificate, specialists: member.activeBridge ? [NetworkConfig.SpecialistRole.activeBridge | member.address.rawValue] : [],
-            routes: routes, staticIPs: staticIPs, rules: [.accept]
+            routes: routes, staticIPs: staticIPs, rules: [.accept], dns: network.dns
         )
     }
 }
