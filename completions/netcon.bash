@@ -609,13 +609,13 @@ _netcon_member() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|authorize|deauthorize|set-ip)
+    list|authorize|deauthorize|set-ip|set-name)
         # Offer subcommand argument completions
         "_netcon_member_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list authorize deauthorize set-ip' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list authorize deauthorize set-ip set-name' -- "${cur}"))
         ;;
     esac
 }
@@ -674,6 +674,22 @@ _netcon_member_set-ip() {
     repeating_options=()
     non_repeating_options=(--home)
     __netcon_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        __netcon_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_netcon_member_set-name() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __netcon_offer_flags_options 3
 
     # Offer option value completions
     case "${prev}" in

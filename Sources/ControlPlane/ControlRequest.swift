@@ -17,6 +17,8 @@ public enum ControlRequest: Codable, Sendable, Equatable {
     case memberList(NetworkID)
     case memberAuthorize(NetworkID, Address, authorized: Bool)
     case memberSetIPs(NetworkID, Address, [String])
+    /// A DNS label for the member (empty: none).
+    case memberSetName(NetworkID, Address, String)
     /// The network's DNS for its members: a search domain and up to four servers; no domain and no server clear it.
     case networkSetDNS(NetworkID, domain: String, servers: [String])
 }

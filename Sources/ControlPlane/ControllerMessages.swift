@@ -52,9 +52,12 @@ public struct ControllerMemberInfo: Codable, Sendable, Equatable {
     /// Milliseconds since 1970 of the member's last config request; nil if never seen.
     public var lastSeen: Int64?
     public var version: String?
+    /// Its name, nil for none.
+    public var name: String?
 
     public init(network: NetworkID, address: Address, authorized: Bool, ipAssignments: [String], creationTime: Int64,
-                lastSeen: Int64?, version: String?) {
+                lastSeen: Int64?, version: String?, name: String? = nil) {
+        self.name = name
         self.network = network
         self.address = address
         self.authorized = authorized

@@ -97,6 +97,8 @@ package struct MemberRecord: Codable, Equatable {
     package var remoteTraceLevel = 0
     /// netcon's addition (ZeroTier keeps it in memory only): when the member last asked for its config.
     package var lastSeen: Int64?
+    /// The member's name (ZeroTier Central's field of the same name); absent when it has none.
+    package var name: String?
 }
 
 extension NetworkRecord {
@@ -160,6 +162,7 @@ extension MemberRecord {
         vRev = member.remoteVersion.map { Int($0.revision) } ?? -1
         vProto = member.remoteProtocolVersion.map(Int.init) ?? -1
         lastSeen = member.lastRequestTime > 0 ? member.lastRequestTime : nil
+        name = member.name.isEmpty ? nil : member.name
     }
 
     package func model() throws(ControllerRecordError) -> ControllerMember {
@@ -173,7 +176,7 @@ extension MemberRecord {
             ipAssignments: ipAssignments.compactMap { IPAddress($0) }, noAutoAssignIPs: noAutoAssignIps, activeBridge: activeBridge,
             creationTime: creationTime, lastAuthorizedTime: lastAuthorizedTime, lastDeauthorizedTime: lastDeauthorizedTime,
             lastRequestTime: lastSeen ?? 0, revision: revision, remoteVersion: version,
-            remoteProtocolVersion: vProto >= 0 ? UInt8(clamping: vProto) : nil
+            remoteProtocolVersion: vProto >= 0 ? UInt8(clamping: vProto) : nil, name: name ?? ""
         )
     }
 }

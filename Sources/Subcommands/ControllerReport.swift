@@ -43,9 +43,9 @@ enum ControllerReport {
     static func members(_ members: [ControllerMemberInfo], now: Int64) -> String {
         guard !members.isEmpty else { return "no members yet\n" }
         return Table.render(
-            header: ["MEMBER", "AUTHORIZED", "ADDRESSES", "LAST SEEN", "VERSION"],
+            header: ["MEMBER", "NAME", "AUTHORIZED", "ADDRESSES", "LAST SEEN", "VERSION"],
             rows: members.map { member in
-                [member.address.description, member.authorized ? "yes" : "no",
+                [member.address.description, member.name ?? "-", member.authorized ? "yes" : "no",
                  member.ipAssignments.isEmpty ? "-" : member.ipAssignments.joined(separator: ","),
                  member.lastSeen.map { "\(max(0, now - $0) / 1000) s ago" } ?? "never", member.version ?? "-"]
             }
@@ -54,7 +54,8 @@ enum ControllerReport {
 
     static func member(_ member: ControllerMemberInfo) -> String {
         "\(member.address) on \(member.network): \(member.authorized ? "authorized" : "not authorized"), addresses "
-            + (member.ipAssignments.isEmpty ? "-" : member.ipAssignments.joined(separator: ", ")) + "\n"
+            + (member.ipAssignments.isEmpty ? "-" : member.ipAssignments.joined(separator: ", "))
+            + (member.name.map { ", name \($0)" } ?? "") + "\n"
     }
 
     static var now: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }

@@ -69,4 +69,24 @@ import ZeroTier
             + "/controller.d/network/cf2daa94e4000001.json"))) as? [String: Any]
         #expect((cleared?["dns"] as? [Any])?.isEmpty == true)
     }
+
+    /// Member names are DNS labels, unique in their network, kept in the member's record.
+    @Test func membersGetUniqueDNSLabelsAsNames() throws {
+        let home = try homeWithZeroTierDatabase()
+        defer { try? FileManager.default.removeItem(atPath: home.path) }
+        let service = ControllerService(controller: Address("cf2daa94e4")!, store: ControllerFileStore(home: home))
+        let network = NetworkID("cf2daa94e4000001")!
+        let m1 = Address("0f845b7051")!, m2 = Address("eddffe2b19")!
+        #expect(try service.setName(m1, on: network, "Web-1", now: 1).name == "web-1")
+        #expect(ControllerFileStore(home: home).member(m1, of: network)?.name == "web-1")
+        #expect(ControllerFileStore(home: home).member(m1, of: network)?.authorized == true, "naming changed nothing else")
+        for bad in ["-web", "web-", "a.b", "über", String(repeating: "a", count: 64)] {
+            #expect(throws: NetconError.self, "\(bad)") { try service.setName(m2, on: network, bad, now: 1) }
+        }
+        #expect(throws: NetconError.invalidArgument("0f845b7051 is already named web-1 on cf2daa94e4000001")) {
+            try service.setName(m2, on: network, "web-1", now: 1)
+        }
+        #expect(try service.setName(m1, on: network, "", now: 1).name == nil)
+        #expect(try service.setName(m2, on: network, "web-1", now: 1).name == "web-1")
+    }
 }

@@ -61,6 +61,30 @@ public struct ControllerService {
         return Self.info(member)
     }
 
+    /// Names a member with a DNS label (letters, digits and inner hyphens, at most 63), unique in the network; an
+    /// empty name removes it.
+    public func setName(_ address: Address, on id: NetworkID, _ name: String, now: Int64) throws(NetconError) -> ControllerMemberInfo {
+        _ = try network(id)
+        let name = name.lowercased()
+        guard name.isEmpty || Self.isLabel(name) else {
+            throw .invalidArgument("'\(name)' is not a DNS label (letters, digits and inner hyphens, 1 to 63 of them)")
+        }
+        if !name.isEmpty, let other = store.members(of: id).first(where: { $0.name == name && $0.address != address }) {
+            throw .invalidArgument("\(other.address) is already named \(name) on \(id)")
+        }
+        var member = store.member(address, of: id) ?? ControllerMember(network: id, address: address, creationTime: now)
+        member.name = name
+        member.revision += 1
+        try save(member)
+        return Self.info(member)
+    }
+
+    static func isLabel(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard (1...63).contains(bytes.count), bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-") else { return false }
+        return bytes.allSatisfy { (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "-") }
+    }
+
     /// Sets (or, with no domain and no server, clears) the DNS the network's members get with their config.
     public func setDNS(on id: NetworkID, domain: String, servers texts: [String]) throws(NetconError) -> ControllerNetworkInfo {
         var network = try network(id)
@@ -114,6 +138,7 @@ public struct ControllerService {
         case .memberAuthorize(let id, let address, let authorized): return .member(try authorize(address, on: id, authorized, now: now))
         case .memberSetIPs(let id, let address, let ips): return .member(try setIPs(address, on: id, ips, now: now))
         case .networkSetDNS(let id, let domain, let servers): return .network(try setDNS(on: id, domain: domain, servers: servers))
+        case .memberSetName(let id, let address, let name): return .member(try setName(address, on: id, name, now: now))
         case .status, .join, .leave, .ping, .ipPing: throw .invalidArgument("not a controller request")
         }
     }
@@ -155,7 +180,8 @@ public struct ControllerService {
         ControllerMemberInfo(
             network: member.network, address: member.address, authorized: member.authorized,
             ipAssignments: member.ipAssignments.map(\.description), creationTime: member.creationTime,
-            lastSeen: member.lastRequestTime > 0 ? member.lastRequestTime : nil, version: member.remoteVersion?.description
+            lastSeen: member.lastRequestTime > 0 ? member.lastRequestTime : nil, version: member.remoteVersion?.description,
+            name: member.name.isEmpty ? nil : member.name
         )
     }
 

@@ -277,7 +277,7 @@ final class NodeService {
             case .ipPing(let text):
                 ipPing(text, reply: reply)
             case .networkCreate, .networkList, .networkShow, .networkDelete, .memberList, .memberAuthorize, .memberSetIPs,
-                 .networkSetDNS:
+                 .networkSetDNS, .memberSetName:
                 let now = wallClockMilliseconds()
                 let response = try controller.handle(request, now: now)
                 var changed = request.changedNetwork

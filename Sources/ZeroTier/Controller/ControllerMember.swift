@@ -17,11 +17,13 @@ public struct ControllerMember: Hashable, Sendable {
     public var revision: UInt64
     public var remoteVersion: SoftwareVersion?
     public var remoteProtocolVersion: UInt8?
+    /// A DNS label the operator gave the member (`member set-name`), empty for none.
+    public var name: String
 
     public init(network: NetworkID, address: Address, identity: Identity? = nil, authorized: Bool = false, ipAssignments: [IPAddress] = [],
                 noAutoAssignIPs: Bool = false, activeBridge: Bool = false, creationTime: Int64, lastAuthorizedTime: Int64 = 0,
                 lastDeauthorizedTime: Int64 = 0, lastRequestTime: Int64 = 0, revision: UInt64 = 1,
-                remoteVersion: SoftwareVersion? = nil, remoteProtocolVersion: UInt8? = nil) {
+                remoteVersion: SoftwareVersion? = nil, remoteProtocolVersion: UInt8? = nil, name: String = "") {
         self.network = network
         self.address = address
         self.identity = identity?.publicOnly
@@ -36,5 +38,6 @@ public struct ControllerMember: Hashable, Sendable {
         self.revision = revision
         self.remoteVersion = remoteVersion
         self.remoteProtocolVersion = remoteProtocolVersion
+        self.name = name
     }
 }
