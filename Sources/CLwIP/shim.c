@@ -1,4 +1,6 @@
 #include "CLwIP.h"
+#include "tcp_view.h"
+#include <lwip/prot/tcp.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -275,13 +277,16 @@ static int frame_is_for_netif(struct netif *netif, const struct pbuf *p) {
 static err_t netcon_ethernet_input(struct pbuf *p, struct netif *netif) {
     netcon_lwip_netif *n = (netcon_lwip_netif *)netif;
     if (n->added && netif_is_up(netif) && netif_is_link_up(netif) && frame_is_for_netif(netif, p)) {
-        int syn = netcon_tcp_note_incoming_syn(p);
-        if (syn) netcon_tcp_reopen_time_wait(p);
+        tcp_view v;
+        int syn = netcon_view_tcp_frame((uint8_t *)p->payload, p->len, &v) && (v.tcp[13] & TCP_SYN);
+        int request = syn && (v.tcp[13] & (TCP_ACK | TCP_RST)) == 0;
+        if (syn) netcon_tcp_note_incoming_syn(&v);
+        if (request) netcon_tcp_time_wait_on_request(&v);
         netcon_tcp_flow_key sack_flow;
         int repair = netcon_tcp_sack_incoming((const uint8_t *)p->payload, p->len, &sack_flow);
         ethernet_input(p, netif);
         if (repair) netcon_tcp_sack_after_incoming(&sack_flow);
-        if (syn) netcon_tcp_quick_first_syn_ack();
+        if (request) netcon_tcp_quick_first_syn_ack();
     } else {
         pbuf_free(p);
     }

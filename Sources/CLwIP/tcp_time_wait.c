@@ -15,18 +15,20 @@ static uint32_t time_wait_limit = 4096;
 
 void netcon_tcp_set_time_wait_limit(uint32_t limit) { time_wait_limit = limit; }
 
+/* Everything after `keep` in the list is older than what stays. */
+static void drop_older_than(struct tcp_pcb *keep) {
+    while (keep->next != NULL) tcp_abort(keep->next); /* a TIME-WAIT pcb goes without a RST */
+}
+
 void netcon_tcp_limit_time_wait(void) {
     uint32_t count = 0;
-    struct tcp_pcb *keep = NULL;
-    /* Newest first: tcp_tw_pcbs is a stack. Everything after the limit-th is older than what stays. */
+    /* Newest first: tcp_tw_pcbs is a stack. */
     for (struct tcp_pcb *pcb = tcp_tw_pcbs; pcb != NULL; pcb = pcb->next) {
         if (++count == time_wait_limit) {
-            keep = pcb;
-            break;
+            drop_older_than(pcb);
+            return;
         }
     }
-    if (keep == NULL) return;
-    while (keep->next != NULL) tcp_abort(keep->next); /* a TIME-WAIT pcb goes without a RST */
 }
 
 static int same_address(const ip_addr_t *address, int version, const uint8_t *bytes) {
@@ -34,21 +36,24 @@ static int same_address(const ip_addr_t *address, int version, const uint8_t *by
     return IP_IS_V6(address) && memcmp(ip_2_ip6(address)->addr, bytes, 16) == 0;
 }
 
-void netcon_tcp_reopen_time_wait(const struct pbuf *p) {
-    tcp_view v;
-    if (!netcon_view_tcp_frame((uint8_t *)p->payload, p->len, &v)) return;
-    uint8_t flags = v.tcp[13];
-    if ((flags & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN) return;
-    netcon_tcp_limit_time_wait();
-    uint16_t remote_port = (uint16_t)((v.tcp[0] << 8) | v.tcp[1]);
-    uint16_t local_port = (uint16_t)((v.tcp[2] << 8) | v.tcp[3]);
-    uint32_t seqno = (uint32_t)v.tcp[4] << 24 | (uint32_t)v.tcp[5] << 16 | (uint32_t)v.tcp[6] << 8 | v.tcp[7];
-    for (struct tcp_pcb *pcb = tcp_tw_pcbs; pcb != NULL; pcb = pcb->next) {
-        if (pcb->local_port != local_port || pcb->remote_port != remote_port ||
-            !same_address(&pcb->remote_ip, v.version, v.source) || !same_address(&pcb->local_ip, v.version, v.destination))
+void netcon_tcp_time_wait_on_request(const tcp_view *v) {
+    uint16_t remote_port = (uint16_t)((v->tcp[0] << 8) | v->tcp[1]);
+    uint16_t local_port = (uint16_t)((v->tcp[2] << 8) | v->tcp[3]);
+    uint32_t seqno = (uint32_t)v->tcp[4] << 24 | (uint32_t)v->tcp[5] << 16 | (uint32_t)v->tcp[6] << 8 | v->tcp[7];
+    /* One pass, newest first (tcp_tw_pcbs is a stack): the pcb of the SYN's 4-tuple goes when the SYN is a later
+       incarnation (a duplicate from the old connection's past stays answered as lwIP does), and everything older
+       than the limit-th goes (the 4-tuple's own pcb too, when it is that old). */
+    uint32_t count = 0;
+    for (struct tcp_pcb *pcb = tcp_tw_pcbs, *next; pcb != NULL; pcb = next) {
+        next = pcb->next;
+        if (pcb->local_port == local_port && pcb->remote_port == remote_port && TCP_SEQ_GT(seqno, pcb->rcv_nxt) &&
+            same_address(&pcb->remote_ip, v->version, v->source) && same_address(&pcb->local_ip, v->version, v->destination)) {
+            tcp_abort(pcb);
             continue;
-        /* Only a later incarnation: a SYN from the old connection's past (a duplicate) stays answered as lwIP does. */
-        if (TCP_SEQ_GT(seqno, pcb->rcv_nxt)) tcp_abort(pcb);
-        return;
+        }
+        if (++count == time_wait_limit) {
+            drop_older_than(pcb);
+            return;
+        }
     }
 }

@@ -51,4 +51,12 @@ void netcon_tcp_sack_register(struct netcon_tcp_recovery *r, struct tcp_pcb *pcb
 void netcon_tcp_recovery_sack_repair(struct netcon_tcp_recovery *r, struct tcp_pcb *pcb);
 void netcon_tcp_recovery_dsack(struct netcon_tcp_recovery *r, struct tcp_pcb *pcb, uint32_t start);
 
+/* For each SYN received (core held, before ethernet_input): remembers the MSS and SACK it offers beyond what
+   lwIP takes (tcp_window.c). */
+void netcon_tcp_note_incoming_syn(tcp_view *v);
+/* For each connection request received (a SYN without ACK or RST; core held, before ethernet_input): the TIME-WAIT
+   connection of its 4-tuple is replaced when the SYN's sequence number is later, and TIME-WAIT is kept within its
+   limit (tcp_time_wait.c). */
+void netcon_tcp_time_wait_on_request(const tcp_view *v);
+
 #endif

@@ -37,23 +37,19 @@ static void note_offer(tcp_view *v, uint8_t kind, uint8_t *value, uint8_t length
     if (kind == 4 && length == 0) offer->sack_permitted = 1;
 }
 
-int netcon_tcp_note_incoming_syn(const struct pbuf *p) {
-    tcp_view v;
-    if (!netcon_view_tcp_frame((uint8_t *)p->payload, p->len, &v) || !(v.tcp[13] & TCP_SYN)) return 0;
-    int request = (v.tcp[13] & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN;
+void netcon_tcp_note_incoming_syn(tcp_view *v) {
     syn_offer offer = {0, 0};
-    netcon_tcp_each_option(&v, note_offer, &offer);
-    if (offer.mss <= TCP_MSS && !offer.sack_permitted) return request;
+    netcon_tcp_each_option(v, note_offer, &offer);
+    if (offer.mss <= TCP_MSS && !offer.sack_permitted) return;
     peer_mss_slot *slot = &peer_mss[peer_mss_next++ % PEER_MSS_SLOTS];
     memset(slot, 0, sizeof *slot);
-    memcpy(slot->remote, v.source, v.version == 4 ? 4 : 16);
-    slot->version = (uint8_t)v.version;
-    slot->remote_port = (uint16_t)((v.tcp[0] << 8) | v.tcp[1]);
-    slot->local_port = (uint16_t)((v.tcp[2] << 8) | v.tcp[3]);
+    memcpy(slot->remote, v->source, v->version == 4 ? 4 : 16);
+    slot->version = (uint8_t)v->version;
+    slot->remote_port = (uint16_t)((v->tcp[0] << 8) | v->tcp[1]);
+    slot->local_port = (uint16_t)((v->tcp[2] << 8) | v->tcp[3]);
     slot->mss = offer.mss;
     slot->sack_permitted = offer.sack_permitted;
     slot->used = 1;
-    return request;
 }
 
 static peer_mss_slot *find_offer(int version, const uint8_t *remote, uint16_t remote_port, uint16_t local_port) {

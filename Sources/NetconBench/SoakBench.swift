@@ -132,22 +132,12 @@ struct Soak {
     /// A connection carrying one request of the pattern, sent as soon as it is connected and answered with the
     /// same bytes, both checked.
     static func requestResponse(from origin: String, to address: [UInt8], port: UInt16, listener: CInt) throws {
-        let connect = try rpc(origin, .tcpConnect(remote: RPCEndpoint(address: .init(v4: address), port: port), domain: .inet,
-                                                  options: .init()))
-        guard connect.reply.error == 0, let client = connect.descriptor else {
-            throw BenchFailure("TCP_CONNECT failed: errno \(connect.reply.error)")
-        }
+        let client = try connectThroughNode(from: origin, to: address, port: port)
         defer { close(client) }
-        setTimeouts(client, seconds: 30)
         let request = Array(PatternStream.pattern[0..<requestBytes])
         guard sendAll(client, request) else { throw BenchFailure("sending a request failed (errno \(errno))") }
-        var header = [UInt8](repeating: 0, count: 256)
-        var server: CInt = -1
-        guard netcon_receive_descriptor(listener, &header, header.count, &server) > 0, server >= 0 else {
-            throw BenchFailure("nothing accepted: errno \(errno)")
-        }
+        let server = try acceptThroughNode(listener)
         defer { close(server) }
-        setTimeouts(server, seconds: 30)
         guard readExactly(server, requestBytes) == request, sendAll(server, request), readExactly(client, requestBytes) == request else {
             throw BenchFailure("a request/response exchange failed or changed bytes (errno \(errno))")
         }

@@ -25,20 +25,35 @@ extension NodeTransfer {
 /// other node's listener for that port); both with 30 s timeouts.
 func connectThroughNodes(from rpcPath: String, to address: [UInt8], port: UInt16, listener: CInt) throws
     -> (client: CInt, accepted: CInt) {
+    let client = try connectThroughNode(from: rpcPath, to: address, port: port)
+    do {
+        return (client, try acceptThroughNode(listener))
+    } catch {
+        close(client)
+        throw error
+    }
+}
+
+/// A TCP connection the node at `rpcPath` made to `address`:`port` (30 s timeouts).
+func connectThroughNode(from rpcPath: String, to address: [UInt8], port: UInt16) throws -> CInt {
     let connect = try rpc(rpcPath, .tcpConnect(remote: RPCEndpoint(address: .init(v4: address), port: port), domain: .inet,
                                                options: .init()))
     guard connect.reply.error == 0, let client = connect.descriptor else {
         throw BenchFailure("TCP_CONNECT failed: errno \(connect.reply.error)")
     }
+    setTimeouts(client, seconds: 30)
+    return client
+}
+
+/// The next connection a node's listener (its RPC descriptor) hands over (30 s timeouts).
+func acceptThroughNode(_ listener: CInt) throws -> CInt {
     var header = [UInt8](repeating: 0, count: 256)
     var accepted: CInt = -1
     guard netcon_receive_descriptor(listener, &header, header.count, &accepted) > 0, accepted >= 0 else {
-        close(client)
         throw BenchFailure("nothing accepted: errno \(errno)")
     }
-    setTimeouts(client, seconds: 30)
     setTimeouts(accepted, seconds: 30)
-    return (client, accepted)
+    return accepted
 }
 
 /// The same two workloads over the kernel's TCP on 127.0.0.1.

@@ -11,32 +11,8 @@ import Testing
     static let faults = "loss=0.05,duplicate=0.02,reorder=0.1,corrupt=0.01,delay-ms=2,seed=11"
 
     @Test func tcpStaysByteExactBothWaysAtOnceOverLossDuplicationReorderingAndCorruption() throws {
-        let (world, addresses) = try StackTransferTests.configuredWorld(memberEnvironment: [
-            "NETCON_TEST_UNDERLAY_FAULTS": Self.faults,
-        ])
-        let m1 = RPCClient(path: world.home("m1").path + "/rpc.sock")
-        let m2 = RPCClient(path: world.home("m2").path + "/rpc.sock")
-        let m1v4 = try #require(addresses["m1"]?.first { $0.contains(".") })
-        let m2v4 = try #require(addresses["m2"]?.first { $0.contains(".") })
-
         // One stream each way, at the same time.
-        let there = try Self.stream(from: m1, to: m2, at: m2v4, port: 7100)
-        let back = try Self.stream(from: m2, to: m1, at: m1v4, port: 7101)
-        defer { for fd in [there.client, there.accepted, there.listener, back.client, back.accepted, back.listener] { close(fd) } }
-        let total = 4 << 20
-        let writers = [there.client, back.client].map { fd in Thread { StackTransferTests.writePattern(fd, total: total) } }
-        for writer in writers { writer.start() }
-        let readBack = Mutex((received: 0, mismatches: 0))
-        let reader = Thread {
-            let result = StackTransferTests.readPattern(back.accepted)
-            readBack.withLock { $0 = result }
-        }
-        reader.start()
-        let forward = StackTransferTests.readPattern(there.accepted)
-        while !reader.isFinished { usleep(10_000) }
-        #expect(forward.received == total && forward.mismatches == 0)
-        let backward = readBack.withLock { $0 }
-        #expect(backward.received == total && backward.mismatches == 0)
+        let world = try Self.streamsBothWays(faults: Self.faults, streamsEachWay: 1, bytes: 4 << 20, firstPort: 7100)
 
         // Corrupted datagrams never authenticate: counted as dropped, never delivered.
         let dropped = try world.status("m2").traffic?.dropped ?? [:]
@@ -57,8 +33,9 @@ import Testing
     }
 
     /// `streamsEachWay` streams m1 → m2 and as many m2 → m1, each moving `bytes` of the pattern, all at once over
-    /// the members' `faults`; every one must arrive whole and unchanged.
-    static func streamsBothWays(faults: String, streamsEachWay: Int, bytes total: Int, firstPort: UInt16) throws {
+    /// the members' `faults`; every one must arrive whole and unchanged. Returns the world, still running.
+    @discardableResult
+    static func streamsBothWays(faults: String, streamsEachWay: Int, bytes total: Int, firstPort: UInt16) throws -> WorldTests.World {
         let (world, addresses) = try StackTransferTests.configuredWorld(memberEnvironment: ["NETCON_TEST_UNDERLAY_FAULTS": faults])
         let m1 = RPCClient(path: world.home("m1").path + "/rpc.sock")
         let m2 = RPCClient(path: world.home("m2").path + "/rpc.sock")
@@ -84,6 +61,7 @@ import Testing
         for (index, result) in results.withLock({ $0 }).enumerated() {
             #expect(result?.received == total && result?.mismatches == 0, "stream \(index): \(String(describing: result))")
         }
+        return world
     }
 
     /// UDP over the same faults: no more datagrams go missing than the underlay loses (5 %, one faulty receive on

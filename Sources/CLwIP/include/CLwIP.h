@@ -230,12 +230,7 @@ enum {
    acknowledgements (a SYN-ACK only when the peer's SYN did); checksums are updated. Other frames are
    untouched. Returns the frame's new length. */
 size_t netcon_tcp_rewrite_outgoing_syn(uint8_t *frame, size_t length, size_t capacity, uint16_t mtu);
-/* Core held, for each frame received: remembers the MSS a SYN offers above TCP_MSS (lwIP clamps it). Returns 1
-   for a connection request (SYN without ACK or RST), else 0. */
-int netcon_tcp_note_incoming_syn(const struct pbuf *p);
-/* tcp_time_wait.c: a SYN for the 4-tuple of a connection in TIME-WAIT with a later sequence number replaces it
-   (call before ethernet_input); at most `limit` pcbs stay in TIME-WAIT (4096 unless set), the oldest go first. */
-void netcon_tcp_reopen_time_wait(const struct pbuf *p);
+/* tcp_time_wait.c: at most `limit` pcbs stay in TIME-WAIT (4096 unless set), the oldest go first (core held). */
 void netcon_tcp_limit_time_wait(void);
 void netcon_tcp_set_time_wait_limit(uint32_t limit);
 /* tcp_window.c: after a SYN went into lwIP, a listener's new connection (SYN-RECEIVED) retransmits its SYN-ACK

@@ -30,7 +30,8 @@ final class Peer {
 
     /// The most recently heard-from active path; nil when none received lately (send through a root then).
     func bestPath(now: Int64) -> Path? {
-        paths.filter { $0.isActive(now: now) }.max { $0.lastReceive < $1.lastReceive }
+        // Per packet sent: no array in between.
+        paths.lazy.filter { $0.isActive(now: now) }.max { $0.lastReceive < $1.lastReceive }
     }
 
     /// The paths due a heartbeat, marked as probed now.
