@@ -42,6 +42,7 @@ let package = Package(
             dependencies: [
                 "ZeroTier",
                 "NetStack",
+                "DNS",
                 "ControlPlane",
                 "NetconRPC",
                 "CNetconRPC",
@@ -55,6 +56,8 @@ let package = Package(
             ],
             swiftSettings: lwipHeaders
         ),
+        // DNS messages as the node's resolver and name server read and write them (pure).
+        .target(name: "DNS"),
         .target(
             name: "ControlPlane",
             dependencies: ["ZeroTier"]
@@ -117,7 +120,7 @@ let package = Package(
         // a tool that replays inputs: `NetconFuzz FILE|DIR…`.
         .executableTarget(
             name: "NetconFuzz",
-            dependencies: ["ZeroTier", "ControlPlane", "NetconRPC", "CNetconIntercept"]
+            dependencies: ["ZeroTier", "ControlPlane", "NetconRPC", "CNetconIntercept", "DNS"]
         ),
         // `make bench`: packet armor next to libsodium's raw primitives, and TCP between two nodes next to
         // lwIP alone, in release mode.
@@ -137,7 +140,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RuntimeTests",
-            dependencies: ["Runtime", "ControlPlane", "NetStack", "UnderlayFaults"],
+            dependencies: ["Runtime", "ControlPlane", "NetStack", "UnderlayFaults", "DNS"],
             swiftSettings: lwipHeaders
         ),
         .testTarget(

@@ -80,14 +80,14 @@ size_t netcon_netlink_address_messages(const void *route_list, size_t route_coun
     size_t used = 0;
     for (size_t i = 0; i < route_count; i++) {
         const netcon_rpc_route *own = &routes[i];
-        if (!own->is_local || (family != 0 && own->network.family != family)) continue;
+        if (own->kind != NETCON_RPC_ROUTE_OWN || (family != 0 && own->network.family != family)) continue;
         bool v4 = own->network.family == AF_INET;
         size_t address_length = v4 ? 4 : 16;
         /* The prefix is the network's route that holds the address (the longest one). */
         uint8_t prefix = v4 ? 32 : 128, best = 0;
         for (size_t j = 0; j < route_count; j++) {
             const netcon_rpc_route *route = &routes[j];
-            if (route->is_local || route->network.family != own->network.family || route->prefix_length < best ||
+            if (route->kind != NETCON_RPC_ROUTE_PREFIX || route->network.family != own->network.family || route->prefix_length < best ||
                 route->prefix_length > address_length * 8)
                 continue;
             size_t whole = route->prefix_length / 8, bits = route->prefix_length % 8;

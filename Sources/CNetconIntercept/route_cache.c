@@ -50,12 +50,15 @@ static void netcon_routes_make_fresh(void) {
 }
 
 int netcon_routes_classify(const netcon_rpc_address *address) {
-    /* The host's own loopback never needs the node (nor a warning when it is not there). */
-    if (netcon_address_is_loopback(address)) return NETCON_ROUTE_HOST;
+    /* The host's own loopback never needs the node (nor a warning when it is not there), unless it may be the
+       resolver: then a node that cannot be reached leaves it to the host, as before there was one. */
+    bool may_be_resolver = address->port == NETCON_RESOLVER_PORT;
+    if (netcon_address_is_loopback(address) && !may_be_resolver) return NETCON_ROUTE_HOST;
     netcon_routes_make_fresh();
     pthread_mutex_lock(&netcon_routes_lock);
     int result = netcon_routes_error != 0 ? netcon_routes_error
                                           : (int)netcon_routes_match(netcon_routes, netcon_route_count, address);
+    if (result < 0 && may_be_resolver && netcon_address_is_loopback(address)) result = NETCON_ROUTE_HOST;
     pthread_mutex_unlock(&netcon_routes_lock);
     return result;
 }

@@ -20,12 +20,22 @@ static bool netcon_prefix_contains(const netcon_rpc_address *network, unsigned p
 enum netcon_route_match netcon_routes_match(const netcon_rpc_route *routes, size_t count,
                                             const netcon_rpc_address *address) {
     if (address->family != AF_INET && address->family != AF_INET6) return NETCON_ROUTE_HOST;
+    if (address->port == NETCON_RESOLVER_PORT) {
+        for (size_t i = 0; i < count; i++) {
+            const netcon_rpc_route *route = &routes[i];
+            if (route->kind == NETCON_RPC_ROUTE_RESOLVER &&
+                netcon_prefix_contains(&route->network, route->prefix_length, address))
+                return NETCON_ROUTE_RESOLVER;
+        }
+    }
     if (netcon_address_is_loopback(address)) return NETCON_ROUTE_HOST;
     enum netcon_route_match match = NETCON_ROUTE_HOST;
     for (size_t i = 0; i < count; i++) {
         const netcon_rpc_route *route = &routes[i];
-        if (!netcon_prefix_contains(&route->network, route->prefix_length, address)) continue;
-        if (route->is_local) return NETCON_ROUTE_LOCAL;
+        if (route->kind == NETCON_RPC_ROUTE_RESOLVER ||
+            !netcon_prefix_contains(&route->network, route->prefix_length, address))
+            continue;
+        if (route->kind == NETCON_RPC_ROUTE_OWN) return NETCON_ROUTE_LOCAL;
         match = NETCON_ROUTE_VIRTUAL;
     }
     return match;

@@ -9,10 +9,14 @@ enum netcon_route_match {
     NETCON_ROUTE_HOST = 0,    /* not on a virtual network: the host's stack */
     NETCON_ROUTE_VIRTUAL = 1, /* inside a virtual network's prefix */
     NETCON_ROUTE_LOCAL = 2,   /* one of the node's own virtual addresses */
+    NETCON_ROUTE_RESOLVER = 3, /* port 53 of a host name server: the node's resolver answers there */
 };
 
-/* Pure: matches address (port ignored) against routes. Loopback addresses always belong to the host, whatever
-   the routes say (a default route must not swallow 127.0.0.1). */
+#define NETCON_RESOLVER_PORT 53
+
+/* Pure: matches address against routes (the port matters only for the resolver: a name server's port 53).
+   Other loopback addresses always belong to the host, whatever the routes say (a default route must not
+   swallow 127.0.0.1). */
 enum netcon_route_match netcon_routes_match(const netcon_rpc_route *routes, size_t count,
                                             const netcon_rpc_address *address);
 

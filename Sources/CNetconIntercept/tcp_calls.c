@@ -37,6 +37,7 @@ static long netcon_tcp_connect(int fd, struct netcon_socket *entry, const netcon
     request.domain = entry->domain;
     uint32_t options = 0;
     if (nonblocking) request.flags |= NETCON_RPC_FLAG_NONBLOCK;
+    if (netcon_config.isolate) request.flags |= NETCON_RPC_FLAG_ISOLATED;
     if (netcon_socket_flag(fd, IPPROTO_TCP, TCP_NODELAY)) {
         request.flags |= NETCON_RPC_FLAG_NODELAY;
         options |= NETCON_OPTION_NODELAY;

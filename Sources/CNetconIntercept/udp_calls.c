@@ -52,6 +52,7 @@ long netcon_udp_bind(int fd, struct netcon_socket *entry, const netcon_rpc_addre
     bool reuse_port = netcon_socket_flag(fd, SOL_SOCKET, SO_REUSEPORT);
     if (v6only) request.flags |= NETCON_RPC_FLAG_V6ONLY;
     if (reuse_address || reuse_port) request.flags |= NETCON_RPC_FLAG_REUSE;
+    if (netcon_config.isolate) request.flags |= NETCON_RPC_FLAG_ISOLATED;
     struct netcon_socket virtual_socket = {
         .kind = NETCON_RPC_KIND_UDP,
         .domain = entry->domain,

@@ -20,5 +20,6 @@ public enum ControlRequest: Codable, Sendable, Equatable {
     /// A DNS label for the member (empty: none).
     case memberSetName(NetworkID, Address, String)
     /// The network's DNS for its members: a search domain and up to four servers; no domain and no server clear it.
-    case networkSetDNS(NetworkID, domain: String, servers: [String])
+    /// `controllerAnswers`: the controller itself is a member and answers the domain's names (member name or address).
+    case networkSetDNS(NetworkID, domain: String, servers: [String], controllerAnswers: Bool)
 }

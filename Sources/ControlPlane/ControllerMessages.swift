@@ -20,10 +20,12 @@ public struct ControllerNetworkInfo: Codable, Sendable, Equatable {
     /// The DNS members get; nil when none is set (or from a daemon that predates it).
     public var dnsDomain: String?
     public var dnsServers: [String]?
+    /// True when the controller answers the DNS domain's names itself (`set-dns --self`).
+    public var dnsAnsweredByController: Bool?
 
     public init(id: NetworkID, name: String, isPrivate: Bool, pools: [String], routes: [String], mtu: Int, multicastLimit: Int,
                 rfc4193: Bool, sixPlane: Bool, revision: UInt64, creationTime: Int64, memberCount: Int, authorizedCount: Int,
-                dnsDomain: String? = nil, dnsServers: [String]? = nil) {
+                dnsDomain: String? = nil, dnsServers: [String]? = nil, dnsAnsweredByController: Bool? = nil) {
         self.id = id
         self.name = name
         self.isPrivate = isPrivate
@@ -39,6 +41,7 @@ public struct ControllerNetworkInfo: Codable, Sendable, Equatable {
         self.authorizedCount = authorizedCount
         self.dnsDomain = dnsDomain
         self.dnsServers = dnsServers
+        self.dnsAnsweredByController = dnsAnsweredByController
     }
 }
 

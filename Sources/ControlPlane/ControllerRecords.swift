@@ -43,6 +43,8 @@ package struct NetworkRecord: Codable, Equatable {
     /// ZeroTier writes `[]` until DNS is set, then `{"domain": …, "servers": [...]}`.
     package var dns = DNSRecord()
     package var remoteTraceLevel = 0
+    /// netcon's addition: the controller answers the DNS domain's names itself (absent: it does not).
+    package var netconControllerAnswersDNS: Bool?
 }
 
 /// A network record's `dns`: an object when set; the empty array ZeroTier starts with (or anything else) is none.
@@ -119,6 +121,7 @@ extension NetworkRecord {
         v4AssignMode = V4Mode(zt: network.assignIPv4)
         v6AssignMode = V6Mode(sixPlane: network.sixPlane, rfc4193: network.rfc4193, zt: false)
         if let dns = network.dns { self.dns = DNSRecord(domain: dns.domain, servers: dns.servers.map(\.description)) }
+        netconControllerAnswersDNS = network.controllerAnswersDNS ? true : nil
     }
 
     package func model() throws(ControllerRecordError) -> ControllerNetwork {
@@ -138,7 +141,7 @@ extension NetworkRecord {
             id: network, name: name, isPrivate: `private`, creationTime: creationTime, revision: revision, mtu: mtu,
             multicastLimit: multicastLimit, enableBroadcast: enableBroadcast, ipv4Pools: pools, routes: parsedRoutes,
             assignIPv4: v4AssignMode.zt, rfc4193: v6AssignMode.rfc4193, sixPlane: v6AssignMode.sixPlane,
-            dns: dns.model
+            dns: dns.model, controllerAnswersDNS: netconControllerAnswersDNS == true
         )
     }
 }

@@ -47,9 +47,9 @@ enum SeedCorpus {
             .describe(inode: 42), .setOption(inode: 42, .noDelay, value: 1), .icmpOpen(domain: .inet, raw: true),
         ]
         let replies: [RPCReply] = [
-            RPCReply(operation: 1, routes: [RPCRoute(network: v4, prefixLength: 24, isLocal: false),
-                                            RPCRoute(network: v4, prefixLength: 32, isLocal: true),
-                                            RPCRoute(network: v6, prefixLength: 128, isLocal: true)]),
+            RPCReply(operation: 1, routes: [RPCRoute(network: v4, prefixLength: 24, kind: .prefix),
+                                            RPCRoute(network: v4, prefixLength: 32, kind: .own), RPCRoute(network: v4, prefixLength: 32, kind: .resolver),
+                                            RPCRoute(network: v6, prefixLength: 128, kind: .own)]),
             RPCReply(operation: 2, kind: .tcpConnection, domain: .inet, inode: 7,
                      local: RPCEndpoint(address: v4, port: 40000), remote: RPCEndpoint(address: v4, port: 80),
                      connecting: true),

@@ -6,11 +6,14 @@ public enum RPCRequest: Equatable, Sendable {
         public var nonBlocking: Bool
         public var noDelay: Bool
         public var keepAlive: Bool
+        /// The program runs under --isolate.
+        public var isolated: Bool
 
-        public init(nonBlocking: Bool = false, noDelay: Bool = false, keepAlive: Bool = false) {
+        public init(nonBlocking: Bool = false, noDelay: Bool = false, keepAlive: Bool = false, isolated: Bool = false) {
             self.nonBlocking = nonBlocking
             self.noDelay = noDelay
             self.keepAlive = keepAlive
+            self.isolated = isolated
         }
     }
 
@@ -19,7 +22,8 @@ public enum RPCRequest: Equatable, Sendable {
     case tcpConnect(remote: RPCEndpoint, domain: RPCDomain, options: ConnectOptions)
     /// `local.address` nil: any address.
     case tcpListen(local: RPCEndpoint, domain: RPCDomain, backlog: Int32, listenHost: Bool, v6Only: Bool, reusePort: Bool = false)
-    case udpBind(local: RPCEndpoint, domain: RPCDomain, v6Only: Bool, reuse: Bool = false)
+    /// `isolated`: the program runs under --isolate.
+    case udpBind(local: RPCEndpoint, domain: RPCDomain, v6Only: Bool, reuse: Bool = false, isolated: Bool = false)
     /// `remote` nil: disconnect.
     case udpConnect(inode: UInt64, remote: RPCEndpoint?)
     case describe(inode: UInt64)
@@ -40,14 +44,15 @@ public enum RPCRequest: Equatable, Sendable {
             guard remote.address != nil else { throw .badValue("connect needs a remote address") }
             self = .tcpConnect(remote: remote, domain: try RPCDomain(raw: raw.domain), options: ConnectOptions(
                 nonBlocking: has(NETCON_RPC_FLAG_NONBLOCK), noDelay: has(NETCON_RPC_FLAG_NODELAY),
-                keepAlive: has(NETCON_RPC_FLAG_KEEPALIVE)))
+                keepAlive: has(NETCON_RPC_FLAG_KEEPALIVE), isolated: has(NETCON_RPC_FLAG_ISOLATED)))
         case NETCON_RPC_OP_TCP_LISTEN:
             self = .tcpListen(local: try RPCEndpoint(raw.address), domain: try RPCDomain(raw: raw.domain),
                               backlog: raw.backlog, listenHost: has(NETCON_RPC_FLAG_LISTEN_HOST),
                               v6Only: has(NETCON_RPC_FLAG_V6ONLY), reusePort: has(NETCON_RPC_FLAG_REUSE))
         case NETCON_RPC_OP_UDP_BIND:
             self = .udpBind(local: try RPCEndpoint(raw.address), domain: try RPCDomain(raw: raw.domain),
-                            v6Only: has(NETCON_RPC_FLAG_V6ONLY), reuse: has(NETCON_RPC_FLAG_REUSE))
+                            v6Only: has(NETCON_RPC_FLAG_V6ONLY), reuse: has(NETCON_RPC_FLAG_REUSE),
+                            isolated: has(NETCON_RPC_FLAG_ISOLATED))
         case NETCON_RPC_OP_UDP_CONNECT:
             let remote = try RPCEndpoint(raw.address)
             self = .udpConnect(inode: raw.inode, remote: remote.address == nil ? nil : remote)
@@ -77,6 +82,7 @@ public enum RPCRequest: Equatable, Sendable {
             if options.nonBlocking { flags |= NETCON_RPC_FLAG_NONBLOCK }
             if options.noDelay { flags |= NETCON_RPC_FLAG_NODELAY }
             if options.keepAlive { flags |= NETCON_RPC_FLAG_KEEPALIVE }
+            if options.isolated { flags |= NETCON_RPC_FLAG_ISOLATED }
         case let .tcpListen(local, domain, backlog, listenHost, v6Only, reusePort):
             raw.op = UInt32(NETCON_RPC_OP_TCP_LISTEN)
             raw.address = local.raw
@@ -85,12 +91,13 @@ public enum RPCRequest: Equatable, Sendable {
             if listenHost { flags |= NETCON_RPC_FLAG_LISTEN_HOST }
             if v6Only { flags |= NETCON_RPC_FLAG_V6ONLY }
             if reusePort { flags |= NETCON_RPC_FLAG_REUSE }
-        case let .udpBind(local, domain, v6Only, reuse):
+        case let .udpBind(local, domain, v6Only, reuse, isolated):
             raw.op = UInt32(NETCON_RPC_OP_UDP_BIND)
             raw.address = local.raw
             raw.domain = domain.rawValue
             if v6Only { flags |= NETCON_RPC_FLAG_V6ONLY }
             if reuse { flags |= NETCON_RPC_FLAG_REUSE }
+            if isolated { flags |= NETCON_RPC_FLAG_ISOLATED }
         case let .udpConnect(inode, remote):
             raw.op = UInt32(NETCON_RPC_OP_UDP_CONNECT)
             raw.inode = inode

@@ -26,7 +26,7 @@ enum ControllerReport {
             routes     \(network.routes.isEmpty ? "-" : network.routes.joined(separator: ", "))
             ipv6       \(ipv6.isEmpty ? "-" : ipv6.joined(separator: ", "))
             mtu        \(network.mtu)
-            dns        \(Self.dns(domain: network.dnsDomain, servers: network.dnsServers))
+            dns        \(Self.dns(domain: network.dnsDomain, servers: network.dnsServers))\(network.dnsAnsweredByController == true ? " (names answered by this controller)" : "")
             revision   \(network.revision)
             members    \(network.memberCount) (\(network.authorizedCount) authorized)
 

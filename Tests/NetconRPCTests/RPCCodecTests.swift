@@ -44,8 +44,8 @@ import Testing
     }
 
     @Test func repliesRoundTripWithRoutes() throws {
-        let routes = (0..<5).map { RPCRoute(network: RPCAddress(v4: [10, 0, UInt8($0), 0])!, prefixLength: 24, isLocal: $0 == 0) }
-            + [RPCRoute(network: Self.v6, prefixLength: 88, isLocal: false)]
+        let routes = (0..<5).map { RPCRoute(network: RPCAddress(v4: [10, 0, UInt8($0), 0])!, prefixLength: 24, kind: $0 == 0 ? .own : .prefix) }
+            + [RPCRoute(network: Self.v6, prefixLength: 88, kind: .prefix)]
         let reply = RPCReply(operation: 1, routes: routes)
         #expect(try RPCReply(bytes: reply.bytes) == reply)
         let connected = RPCReply(operation: 2, error: 0, kind: .tcpConnection, domain: .inet6, inode: 99,
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func tooManyRoutesAreCutToTheTable() throws {
-        let routes = (0..<40).map { RPCRoute(network: RPCAddress(v4: [10, UInt8($0), 0, 0])!, prefixLength: 16, isLocal: false) }
+        let routes = (0..<40).map { RPCRoute(network: RPCAddress(v4: [10, UInt8($0), 0, 0])!, prefixLength: 16, kind: .prefix) }
         let decoded = try RPCReply(bytes: RPCReply(operation: 1, routes: routes).bytes)
         #expect(decoded.routes == Array(routes.prefix(RPCReply.maximumRoutes)))
     }
@@ -87,7 +87,7 @@ import Testing
         var domain = RPCRequest.udpBind(local: RPCEndpoint(address: nil, port: 1), domain: .inet, v6Only: false).bytes
         domain[40] = 1
         #expect(throws: RPCDecodeError.badDomain(1)) { try RPCRequest(bytes: domain) }
-        var routeBytes = RPCReply(operation: 1, routes: [RPCRoute(network: Self.v4, prefixLength: 8, isLocal: false)]).bytes
+        var routeBytes = RPCReply(operation: 1, routes: [RPCRoute(network: Self.v4, prefixLength: 8, kind: .prefix)]).bytes
         routeBytes[routeBytes.count - 32 * 28 + 24] = 33  // first route's prefix length > 32
         #expect(throws: RPCDecodeError.self) { try RPCReply(bytes: routeBytes) }
     }

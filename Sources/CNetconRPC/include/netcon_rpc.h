@@ -44,12 +44,17 @@ typedef struct {
     uint8_t bytes[16];
 } netcon_rpc_address;
 
-/* A destination prefix served by the virtual networks (is_local 0), or one of the node's own virtual
-   addresses (is_local 1, prefix_length 32 or 128). */
+/* What a route names (netcon_rpc_route.kind). */
+enum {
+    NETCON_RPC_ROUTE_PREFIX = 0,   /* a destination prefix the virtual networks serve */
+    NETCON_RPC_ROUTE_OWN = 1,      /* one of the node's own virtual addresses (prefix_length 32 or 128) */
+    NETCON_RPC_ROUTE_RESOLVER = 2, /* a host name server (exact address): its port 53 is the node's resolver */
+};
+
 typedef struct {
     netcon_rpc_address network;
     uint8_t prefix_length;
-    uint8_t is_local;
+    uint8_t kind;
     uint8_t reserved[2];
 } netcon_rpc_route;
 
@@ -104,6 +109,9 @@ enum {
     NETCON_RPC_FLAG_REUSE = 1 << 5,
     /* ICMP_OPEN: the program's socket is SOCK_RAW (else SOCK_DGRAM, a "ping socket") */
     NETCON_RPC_FLAG_RAW = 1 << 6,
+    /* TCP_CONNECT, UDP_BIND: the program runs under --isolate (the node's resolver then answers only the
+       virtual networks' names). */
+    NETCON_RPC_FLAG_ISOLATED = 1 << 7,
 };
 
 /* reply flags */

@@ -16,6 +16,7 @@ final class SocketBridge: @unchecked Sendable {
     private let networks: VirtualNetworks
     private let logger: Logger
     private let scratch = ScratchBuffer()
+    private let resolver: ResolverStub
     private var sockets: [UInt64: VirtualSocket] = [:]
     /// What DESCRIBE reports for sockets that ended with an error (a refused connect's SO_ERROR), kept a
     /// while after the node closed its end.
@@ -29,6 +30,7 @@ final class SocketBridge: @unchecked Sendable {
         self.loop = loop
         self.networks = networks
         self.logger = logger
+        resolver = ResolverStub(loop: loop, networks: networks, logger: logger)
         Stack.start()
     }
 
@@ -40,8 +42,8 @@ final class SocketBridge: @unchecked Sendable {
             connect(request, to: remote, domain: domain, options: options, reply: reply)
         case let .tcpListen(local, domain, _, listenHost, v6Only, reusePort):
             listen(request, on: local, domain: domain, listenHost: listenHost, v6Only: v6Only, reusePort: reusePort, reply: reply)
-        case let .udpBind(local, domain, v6Only, reuse):
-            bindUDP(request, on: local, domain: domain, v6Only: v6Only, reuse: reuse, reply: reply)
+        case let .udpBind(local, domain, v6Only, reuse, isolated):
+            bindUDP(request, on: local, domain: domain, v6Only: v6Only, reuse: reuse, isolated: isolated, reply: reply)
         case let .icmpOpen(domain, raw):
             openICMP(request, domain: domain, raw: raw, reply: reply)
         case let .udpConnect(inode, remote):
@@ -147,7 +149,7 @@ final class SocketBridge: @unchecked Sendable {
         }
     }
 
-    private func bindUDP(_ request: RPCRequest, on local: RPCEndpoint, domain: RPCDomain, v6Only: Bool, reuse: Bool,
+    private func bindUDP(_ request: RPCRequest, on local: RPCEndpoint, domain: RPCDomain, v6Only: Bool, reuse: Bool, isolated: Bool,
                          reply: @escaping Reply) {
         if let address = local.address, !networks.isLocal(address.engineAddress) {
             reply(.failure(request, errno: EADDRNOTAVAIL), nil)
@@ -155,8 +157,9 @@ final class SocketBridge: @unchecked Sendable {
         }
         answering(request, reply) {
             let pair = try SocketPair(type: CInt(SOCK_SEQPACKET.rawValue))
-            let udp = try UDPBridge(local: local, domain: domain, v6Only: v6Only, reuse: reuse, pair: pair, loop: loop, scratch: scratch,
-                                    networks: networks, onFinished: { [unowned self] in ended($0, error: $1) })
+            let udp = try UDPBridge(local: local, domain: domain, v6Only: v6Only, reuse: reuse, isolated: isolated, pair: pair, loop: loop,
+                                    scratch: scratch, networks: networks, resolver: resolver,
+                                    onFinished: { [unowned self] in ended($0, error: $1) })
             try udp.start()
             sockets[pair.inode] = udp
             reply(RPCReply(operation: request.operation, kind: .udp, domain: domain, inode: pair.inode, local: udp.local), pair.program)
@@ -218,6 +221,7 @@ final class SocketBridge: @unchecked Sendable {
     }
 
     func closeAll() {
+        resolver.closeAll()
         for socket in sockets.values { socket.close() }
         sockets.removeAll()
     }

@@ -16,6 +16,9 @@ final class UDPBridge: VirtualSocket, @unchecked Sendable {
     private let loop: EventLoop
     private let scratch: ScratchBuffer
     private let networks: VirtualNetworks
+    private let resolver: ResolverStub
+    /// The program runs under --isolate: the resolver answers it only the virtual networks' names.
+    private let isolated: Bool
     private let onFinished: @Sendable (UInt64, Int32) -> Void
     /// Core lock: the connected peer, whose datagrams alone are delivered, without a header.
     private var peer: RPCEndpoint?
@@ -23,14 +26,17 @@ final class UDPBridge: VirtualSocket, @unchecked Sendable {
     private var bridgePeer: RPCEndpoint?
     private var isGone = false
 
-    init(local: RPCEndpoint, domain: RPCDomain, v6Only: Bool, reuse: Bool, pair: SocketPair, loop: EventLoop, scratch: ScratchBuffer,
-         networks: VirtualNetworks, onFinished: @escaping @Sendable (UInt64, Int32) -> Void) throws(NetStackError) {
+    init(local: RPCEndpoint, domain: RPCDomain, v6Only: Bool, reuse: Bool, isolated: Bool, pair: SocketPair, loop: EventLoop,
+         scratch: ScratchBuffer, networks: VirtualNetworks, resolver: ResolverStub,
+         onFinished: @escaping @Sendable (UInt64, Int32) -> Void) throws(NetStackError) {
         inode = pair.inode
         fd = pair.node
         self.domain = domain
         self.loop = loop
         self.scratch = scratch
         self.networks = networks
+        self.resolver = resolver
+        self.isolated = isolated
         self.onFinished = onFinished
         let address: NetStack.IPAddress? = local.address?.stackAddress
             ?? (domain == .inet ? .v4(.any) : v6Only ? .v6(.any) : nil)
@@ -88,10 +94,29 @@ final class UDPBridge: VirtualSocket, @unchecked Sendable {
             source = header.local?.address  // IP_PKTINFO's source, checked to be ours by the intercept rules
             payload = UnsafeRawBufferPointer(rebasing: message[RPCDatagramHeader.size...])
         }
+        if networks.isResolver(destination) {
+            resolver.resolve(Array(payload), sentTo: destination, isolated: isolated) { [weak self] answer in
+                self?.deliverAnswer(answer, from: destination)
+            }
+            return
+        }
         // An own address lies inside its network's prefix, so this covers datagrams to ourselves too.
         guard let address = destination.address, networks.interface(toward: address.engineAddress) != nil else { return }
         if let chosen = source, !networks.isLocal(chosen.engineAddress) { return }
         _ = try? socket.send(payload, to: address.stackAddress, port: destination.port, from: source?.stackAddress)
+    }
+
+    /// Bridge thread: the resolver's answer to a query the program sent to `server`, as if from there.
+    private func deliverAnswer(_ answer: [UInt8], from server: RPCEndpoint) {
+        guard !isGone else { return }
+        let flags = netcon_msg_nosignal | Int32(MSG_DONTWAIT)
+        if let connected = bridgePeer {
+            guard connected == server else { return }
+            _ = answer.withUnsafeBytes { send(fd.rawValue, $0.baseAddress, $0.count, flags) }
+        } else {
+            let message = RPCDatagramHeader(peer: server, local: RPCEndpoint(address: nil, port: local.port)).bytes + answer
+            _ = message.withUnsafeBytes { send(fd.rawValue, $0.baseAddress, $0.count, flags) }
+        }
     }
 
     /// `remote` nil disconnects. The lwIP socket is connected too, so that of several sockets sharing the port the

@@ -1,3 +1,4 @@
+import DNS
 import NetconRPC
 import NetStack
 import Synchronization
@@ -14,9 +15,18 @@ final class VirtualNetworks: Sendable {
         let addresses: [IPPrefix]
         /// Every destination the network serves: the addresses' networks and the config's routes.
         let destinations: [IPPrefix]
+        /// The DNS domain the network's config names, and its servers.
+        let domain: DNSName?
+        let nameServers: [ZeroTier.IPAddress]
     }
 
     private let entries = Mutex<[NetworkID: Entry]>([:])
+    /// The host's name servers, as programs find them in resolv.conf: their port 53 is the node's resolver.
+    let hostNameServers: [ZeroTier.IPAddress]
+
+    init(hostNameServers: [ZeroTier.IPAddress] = []) {
+        self.hostNameServers = hostNameServers
+    }
 
     func update(_ network: NetworkID, interface: NetworkInterface, config: NetworkConfig) {
         let addresses = config.staticIPs
@@ -24,7 +34,12 @@ final class VirtualNetworks: Sendable {
         for route in config.routes where !destinations.contains(route.target.network) {
             destinations.append(route.target.network)
         }
-        entries.withLock { $0[network] = Entry(interface: interface, addresses: addresses, destinations: destinations) }
+        let dns = config.dns
+        let domain = dns.flatMap { DNSName($0.domain) }.flatMap { $0.isRoot ? nil : $0 }
+        entries.withLock {
+            $0[network] = Entry(interface: interface, addresses: addresses, destinations: destinations, domain: domain,
+                                nameServers: dns?.servers ?? [])
+        }
     }
 
     func remove(_ network: NetworkID) {
@@ -49,20 +64,48 @@ final class VirtualNetworks: Sendable {
         entries.withLock { $0.values.contains { $0.addresses.contains { $0.ip == address } } }
     }
 
-    /// What the library asks for with ROUTES: own addresses first (they must fit), then destinations.
+    /// The network one of whose addresses is `address` (the node's own).
+    func network(owning address: ZeroTier.IPAddress) -> NetworkID? {
+        entries.withLock { $0.first { $0.value.addresses.contains { $0.ip == address } }?.key }
+    }
+
+    /// True when `endpoint` is port 53 of a host name server: a query the node's resolver answers.
+    func isResolver(_ endpoint: RPCEndpoint) -> Bool {
+        guard endpoint.port == 53, let address = endpoint.address else { return false }
+        return hostNameServers.contains(address.engineAddress)
+    }
+
+    /// The servers of the network whose DNS domain holds `name` (the longest domain wins), none when no joined
+    /// network's domain does.
+    func nameServers(for name: DNSName) -> (domain: DNSName, servers: [ZeroTier.IPAddress])? {
+        entries.withLock { entries in
+            var best: (domain: DNSName, servers: [ZeroTier.IPAddress])?
+            for entry in entries.values {
+                guard let domain = entry.domain, name.isWithin(domain) else { continue }
+                if best == nil || domain.labels.count > best!.domain.labels.count { best = (domain, entry.nameServers) }
+            }
+            return best
+        }
+    }
+
+    /// What the library asks for with ROUTES: own addresses first (they must fit), the resolver, then destinations.
     var routes: [RPCRoute] {
         entries.withLock { entries in
             var routes: [RPCRoute] = []
             for entry in entries.values {
                 for address in entry.addresses {
                     guard let ip = rpcAddress(address.ip) else { continue }
-                    routes.append(RPCRoute(network: ip, prefixLength: address.ip.isIPv4 ? 32 : 128, isLocal: true))
+                    routes.append(RPCRoute(network: ip, prefixLength: address.ip.isIPv4 ? 32 : 128, kind: .own))
                 }
+            }
+            for server in hostNameServers {
+                guard let ip = rpcAddress(server) else { continue }
+                routes.append(RPCRoute(network: ip, prefixLength: server.isIPv4 ? 32 : 128, kind: .resolver))
             }
             for entry in entries.values {
                 for prefix in entry.destinations {
                     guard let ip = rpcAddress(prefix.ip) else { continue }
-                    routes.append(RPCRoute(network: ip, prefixLength: prefix.prefixLength, isLocal: false))
+                    routes.append(RPCRoute(network: ip, prefixLength: prefix.prefixLength, kind: .prefix))
                 }
             }
             return routes

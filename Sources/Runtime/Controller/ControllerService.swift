@@ -1,4 +1,5 @@
 import ControlPlane
+import DNS
 import ZeroTier
 
 /// The operator's side of the controller: create, list and delete networks, authorize members and pin their
@@ -85,9 +86,20 @@ public struct ControllerService {
         return bytes.allSatisfy { (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "-") }
     }
 
-    /// Sets (or, with no domain and no server, clears) the DNS the network's members get with their config.
-    public func setDNS(on id: NetworkID, domain: String, servers texts: [String]) throws(NetconError) -> ControllerNetworkInfo {
+    /// Sets (or, with no domain and no server, clears) the DNS the network's members get with their config. With
+    /// `controllerAnswers` this node answers the domain's names itself: it becomes an authorized member of the
+    /// network (the daemon joins it) and its addresses there are pushed first among the servers.
+    public func setDNS(on id: NetworkID, domain: String, servers texts: [String], controllerAnswers: Bool = false,
+                       now: Int64 = 0) throws(NetconError) -> ControllerNetworkInfo {
         var network = try network(id)
+        if controllerAnswers {
+            guard DNSName(domain).map({ !$0.isRoot }) == true else {
+                throw .invalidArgument("--self needs --domain: the domain whose names the controller answers")
+            }
+            guard texts.count < NetworkConfig.DNS.maxServers else {
+                throw .invalidArgument("with --self at most \(NetworkConfig.DNS.maxServers - 1) other servers (ZeroTier's limit is \(NetworkConfig.DNS.maxServers))")
+            }
+        }
         guard domain.utf8.count < NetworkConfig.DNS.domainFieldBytes else {
             throw .invalidArgument("the DNS domain is longer than \(NetworkConfig.DNS.domainFieldBytes - 1) bytes")
         }
@@ -99,9 +111,13 @@ public struct ControllerService {
             guard let ip = IPAddress(text) else { throw .invalidArgument("\(text) is not an IP address") }
             servers.append(ip)
         }
-        network.dns = domain.isEmpty && servers.isEmpty ? nil : NetworkConfig.DNS(domain: domain, servers: servers)
+        network.dns = domain.isEmpty && servers.isEmpty && !controllerAnswers ? nil : NetworkConfig.DNS(domain: domain, servers: servers)
+        network.controllerAnswersDNS = controllerAnswers
         network.revision += 1
         try save(network)
+        if controllerAnswers, store.member(controller, of: id)?.authorized != true {
+            _ = try authorize(controller, on: id, true, now: now)
+        }
         return info(network)
     }
 
@@ -137,7 +153,8 @@ public struct ControllerService {
         case .memberList(let id): return .members(try members(id))
         case .memberAuthorize(let id, let address, let authorized): return .member(try authorize(address, on: id, authorized, now: now))
         case .memberSetIPs(let id, let address, let ips): return .member(try setIPs(address, on: id, ips, now: now))
-        case .networkSetDNS(let id, let domain, let servers): return .network(try setDNS(on: id, domain: domain, servers: servers))
+        case .networkSetDNS(let id, let domain, let servers, let controllerAnswers):
+            return .network(try setDNS(on: id, domain: domain, servers: servers, controllerAnswers: controllerAnswers, now: now))
         case .memberSetName(let id, let address, let name): return .member(try setName(address, on: id, name, now: now))
         case .status, .join, .leave, .ping, .ipPing: throw .invalidArgument("not a controller request")
         }
@@ -172,7 +189,9 @@ public struct ControllerService {
             mtu: network.mtu, multicastLimit: network.multicastLimit, rfc4193: network.rfc4193, sixPlane: network.sixPlane,
             revision: network.revision, creationTime: network.creationTime, memberCount: members.count,
             authorizedCount: members.filter(\.authorized).count,
-            dnsDomain: network.dns?.domain, dnsServers: network.dns?.servers.map(\.description)
+            dnsDomain: network.dns?.domain,
+            dnsServers: NetworkController.pushedDNS(of: network, store: store)?.servers.map(\.description),
+            dnsAnsweredByController: network.controllerAnswersDNS ? true : nil
         )
     }
 

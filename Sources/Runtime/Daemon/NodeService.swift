@@ -35,6 +35,8 @@ final class NodeService {
     /// The frames of the outputs being flushed, handed to the stacks after the loop (reused buffer).
     private var receivedFrames: [ReceivedFrame] = []
     private var deliveringFrames: [ReceivedFrame] = []
+    /// Port 53 on the virtual networks, for the networks whose names this node answers as their controller.
+    private let nameServer: NameServer
     /// Test-only: faults every received datagram meets first (`FaultyUnderlay`).
     private var faultyUnderlay: FaultyUnderlay?
 
@@ -55,6 +57,7 @@ final class NodeService {
         controller = ControllerService(controller: identity.address, store: store)
         node = Node(identity: identity, planet: planet)
         node.controller = NetworkController(identity: identity, store: store)
+        nameServer = NameServer(loop: loop, networks: networks, store: store, logger: logger)
         let now = wallClockMilliseconds()
         for network in try joined.list() {
             logger.info("rejoining network", metadata: ["network.id": "\(network)"])
@@ -93,6 +96,7 @@ final class NodeService {
             port.close()
         }
         ports.removeAll()
+        nameServer.close()
         saveCache(now: wallClockMilliseconds())
         if let backgroundTimer { loop.cancel(backgroundTimer) }
         loop.unregister(socket.fd)
@@ -231,6 +235,7 @@ final class NodeService {
             node.subscribe(MulticastGroup.arp(for: value), on: network, now: now)
         }
         networks.update(network, interface: port.interface, config: config)
+        if network.controller == identity.address, controller.store.network(network)?.controllerAnswersDNS == true { nameServer.open() }
     }
 
     private func saveCache(now: Int64) {
@@ -257,13 +262,7 @@ final class NodeService {
                     }
                 }
             case .join(let network):
-                if try joined.join(network) {
-                    logger.info("joined network", metadata: ["network.id": "\(network)"])
-                }
-                let now = wallClockMilliseconds()
-                node.join(network, cachedConfig: try? joined.cachedConfig(network), now: now)
-                if let config = node.joinedNetworks.first(where: { $0.id == network })?.config { configurePort(network, config) }
-                flushOutputs()
+                try join(network)
                 reply(.joined(networkStatus(network)))
             case .leave(let network):
                 let wasJoined = try joined.leave(network) || node.networks.contains(network)
@@ -286,11 +285,28 @@ final class NodeService {
                     node.controllerChanged(changed, now: now)
                     flushOutputs()
                 }
+                // A controller that answers a network's names is on it, so that its members can reach it.
+                if case .networkSetDNS(let network, _, _, true) = request, !node.networks.contains(network) {
+                    try join(network)
+                    // Joining gave it its addresses there, which lead the servers the members get.
+                    node.controllerChanged(network, now: wallClockMilliseconds())
+                    flushOutputs()
+                }
                 reply(response)
             }
         } catch {
             reply(.failure(ControlFailure(error)))
         }
+    }
+
+    private func join(_ network: NetworkID) throws(NetconError) {
+        if try joined.join(network) {
+            logger.info("joined network", metadata: ["network.id": "\(network)"])
+        }
+        let now = wallClockMilliseconds()
+        node.join(network, cachedConfig: try? joined.cachedConfig(network), now: now)
+        if let config = node.joinedNetworks.first(where: { $0.id == network })?.config { configurePort(network, config) }
+        flushOutputs()
     }
 
     private func ping(_ peer: Address, reply: @escaping (ControlResponse) -> Void) {
@@ -400,7 +416,7 @@ extension ControlRequest {
     /// The network a controller request changes (its members must hear about it).
     var changedNetwork: NetworkID? {
         switch self {
-        case .networkDelete(let id), .memberAuthorize(let id, _, _), .memberSetIPs(let id, _, _), .networkSetDNS(let id, _, _): id
+        case .networkDelete(let id), .memberAuthorize(let id, _, _), .memberSetIPs(let id, _, _), .networkSetDNS(let id, _, _, _): id
         default: nil
         }
     }

@@ -42,11 +42,13 @@ public struct ControllerNetwork: Hashable, Sendable {
     public var sixPlane: Bool
     /// What members get as the network's DNS (search domain and servers), nil for nothing.
     public var dns: NetworkConfig.DNS?
+    /// The controller, a member itself, answers the DNS domain's names: its addresses there lead the servers.
+    public var controllerAnswersDNS: Bool
 
     public init(id: NetworkID, name: String = "", isPrivate: Bool = true, creationTime: Int64, revision: UInt64 = 1,
                 mtu: Int = 2800, multicastLimit: Int = 32, enableBroadcast: Bool = true, ipv4Pools: [IPv4Pool] = [],
                 routes: [Route] = [], assignIPv4: Bool = true, rfc4193: Bool = false, sixPlane: Bool = false,
-                dns: NetworkConfig.DNS? = nil) {
+                dns: NetworkConfig.DNS? = nil, controllerAnswersDNS: Bool = false) {
         self.id = id
         self.name = name
         self.isPrivate = isPrivate
@@ -61,5 +63,6 @@ public struct ControllerNetwork: Hashable, Sendable {
         self.rfc4193 = rfc4193
         self.sixPlane = sixPlane
         self.dns = dns
+        self.controllerAnswersDNS = controllerAnswersDNS
     }
 }

@@ -82,7 +82,20 @@ public final class NetworkController {
             revision: network.revision, flags: flags, multicastLimit: UInt32(clamping: network.multicastLimit),
             type: network.isPrivate ? .private : .public, name: network.name, mtu: network.mtu,
             certificateOfMembership: certificate, specialists: member.activeBridge ? [NetworkConfig.SpecialistRole.activeBridge | member.address.rawValue] : [],
-            routes: routes, staticIPs: staticIPs, rules: [.accept], dns: network.dns
+            routes: routes, staticIPs: staticIPs, rules: [.accept], dns: Self.pushedDNS(of: network, store: store)
         )
+    }
+
+    /// The DNS members get: as set, and when the controller answers the names itself, its own addresses on the
+    /// network first among the servers (they follow its assignment).
+    public static func pushedDNS(of network: ControllerNetwork, store: ControllerStore) -> NetworkConfig.DNS? {
+        guard var dns = network.dns else { return nil }
+        if network.controllerAnswersDNS, let own = store.member(network.id.controller, of: network.id), own.authorized {
+            var addresses = own.ipAssignments
+            if network.rfc4193 { addresses.append(IPPrefix.rfc4193(network: network.id, member: own.address).ip) }
+            if network.sixPlane { addresses.append(IPPrefix.sixPlane(network: network.id, member: own.address).ip) }
+            dns.servers = Array((addresses + dns.servers.filter { !addresses.contains($0) }).prefix(NetworkConfig.DNS.maxServers))
+        }
+        return dns
     }
 }

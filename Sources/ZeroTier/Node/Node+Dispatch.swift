@@ -168,7 +168,9 @@ extension Node {
     }
 
     private func handleGather(_ gather: MulticastGatherMessage, header: PacketHeader, peer: Peer, from endpoint: InetEndpoint, now: Int64) {
-        let known = subscriptions.members(of: gather.group, on: gather.network, now: now).filter { $0 != peer.address }
+        var known = subscriptions.members(of: gather.group, on: gather.network, now: now).filter { $0 != peer.address && $0 != address }
+        // A root that is a member of the network itself (a controller answering its names) is in the group too.
+        if localGroups[gather.network]?.contains(gather.group) == true { known.insert(address, at: 0) }
         let limit = Int(min(gather.gatherLimit, 256))
         guard limit > 0 else { return }
         let answer = MulticastGatherReply(

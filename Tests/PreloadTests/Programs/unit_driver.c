@@ -104,9 +104,9 @@ static void address_checks(void) {
 static void route_checks(void) {
     netcon_rpc_route routes[4] = {
         {.network = v4("10.147.16.0", 0), .prefix_length = 20},
-        {.network = v4("10.147.17.5", 0), .prefix_length = 32, .is_local = 1},
+        {.network = v4("10.147.17.5", 0), .prefix_length = 32, .kind = NETCON_RPC_ROUTE_OWN},
         {.network = v6("fd80:56c2:e21c:0:199:9300::", 0), .prefix_length = 88},
-        {.network = v6("fd80:56c2:e21c:0:199:93aa:bbcc:1", 0), .prefix_length = 128, .is_local = 1},
+        {.network = v6("fd80:56c2:e21c:0:199:93aa:bbcc:1", 0), .prefix_length = 128, .kind = NETCON_RPC_ROUTE_OWN},
     };
     netcon_rpc_address a = v4("10.147.17.9", 80);
     CHECK("routes.inside_prefix", netcon_routes_match(routes, 4, &a) == NETCON_ROUTE_VIRTUAL);

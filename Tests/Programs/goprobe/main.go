@@ -5,9 +5,11 @@
 //	goprobe get URL              prints the body's sha256 (or the body of /peer)
 //	goprobe udp-echo ADDR        echoes each datagram to its sender
 //	goprobe udp-ask ADDR TEXT    sends TEXT, prints the first answer (3 s at most)
+//	goprobe resolve4 NAME        prints NAME's IPv4 addresses, as Go's own resolver finds them (resolv.conf, UDP)
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"fmt"
 	"io"
@@ -91,9 +93,22 @@ func udpAsk(address, text string) {
 	fail("no answer from %s", address)
 }
 
+func resolve4(name string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	resolver := net.Resolver{PreferGo: true}
+	addresses, err := resolver.LookupIP(ctx, "ip4", name)
+	if err != nil {
+		fail("%v", err)
+	}
+	for _, address := range addresses {
+		fmt.Println(address)
+	}
+}
+
 func main() {
 	if len(os.Args) < 3 {
-		fail("usage: goprobe serve ADDR FILE | get URL | udp-echo ADDR | udp-ask ADDR TEXT")
+		fail("usage: goprobe serve ADDR FILE | get URL | udp-echo ADDR | udp-ask ADDR TEXT | resolve4 NAME")
 	}
 	switch os.Args[1] {
 	case "serve":
@@ -104,6 +119,8 @@ func main() {
 		udpEcho(os.Args[2])
 	case "udp-ask":
 		udpAsk(os.Args[2], os.Args[3])
+	case "resolve4":
+		resolve4(os.Args[2])
 	default:
 		fail("unknown mode %s", os.Args[1])
 	}
