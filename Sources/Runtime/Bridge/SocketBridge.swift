@@ -73,6 +73,7 @@ final class SocketBridge: @unchecked Sendable {
 
     private func connect(_ request: RPCRequest, to remote: RPCEndpoint, domain: RPCDomain, options: RPCRequest.ConnectOptions,
                          reply: @escaping Reply) {
+        if networks.isResolver(remote) { return connectResolver(request, remote: remote, domain: domain, isolated: options.isolated, reply: reply) }
         guard let address = remote.address, networks.interface(toward: address.engineAddress) != nil else {
             reply(.failure(request, errno: ENETUNREACH), nil)
             return
@@ -116,6 +117,18 @@ final class SocketBridge: @unchecked Sendable {
         }
         if nonBlocking {
             reply(stream.description(error: 0, connecting: true).replying(to: request), program)
+        }
+    }
+
+    /// DNS over TCP to a host name server: served by the resolver, connected at once.
+    private func connectResolver(_ request: RPCRequest, remote: RPCEndpoint, domain: RPCDomain, isolated: Bool, reply: @escaping Reply) {
+        answering(request, reply) {
+            let pair = try SocketPair(type: CInt(SOCK_STREAM.rawValue))
+            let stream = DNSStreamBridge(pair: pair, domain: domain, remote: remote, isolated: isolated, loop: loop, resolver: resolver,
+                                         onFinished: { [unowned self] in ended($0, error: $1) })
+            try stream.start()
+            sockets[pair.inode] = stream
+            reply(stream.description.replying(to: request), pair.program)
         }
     }
 
