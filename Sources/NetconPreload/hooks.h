@@ -8,6 +8,7 @@
  *
  * X(return type, name, parameter list)
  */
+#include <netdb.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -39,6 +40,12 @@
        through the hooks above. */                                                                              \
     X(ssize_t, __recv_chk, (int, void *, size_t, size_t, int))                                                  \
     X(ssize_t, __recvfrom_chk, (int, void *, size_t, size_t, int, __SOCKADDR_ARG, socklen_t *))                 \
+    /* resolver_hooks.c: glibc's resolver makes its socket calls inside libc, out of the hooks' sight */         \
+    X(int, getaddrinfo, (const char *, const char *, const struct addrinfo *, struct addrinfo **))              \
+    X(struct hostent *, gethostbyname, (const char *))                                                          \
+    X(struct hostent *, gethostbyname2, (const char *, int))                                                    \
+    X(int, gethostbyname_r, (const char *, struct hostent *, char *, size_t, struct hostent **, int *))         \
+    X(int, gethostbyname2_r, (const char *, int, struct hostent *, char *, size_t, struct hostent **, int *))   \
     /* exec_hooks.c: a child keeps LD_PRELOAD and NETCON_* even when given an environment without them */      \
     X(int, execve, (const char *, char *const[], char *const[]))                                                \
     X(int, execv, (const char *, char *const[]))                                                                \
