@@ -36,6 +36,17 @@ start_server() {  # NAME PROGRAM ARGS... (in the background, under netcon exec o
 }
 stop_server() { local pid=${pids[-1]}; kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; unset 'pids[-1]'; }
 
+# The host's name server, as the nodes see it: one of the test's own on 127.0.0.1 (NETCON_TEST_HOST_RESOLVER), so
+# no query ever leaves this machine; it answers host-only.example and logs what it is asked.
+host_resolver_port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+host_resolver_log="$base/host-resolver.log"
+touch "$host_resolver_log"
+dnsmasq -k --no-resolv --no-hosts --port "$host_resolver_port" --listen-address=127.0.0.1 --bind-interfaces \
+  --address=/host-only.example/192.0.2.7 --log-queries --log-facility="$host_resolver_log" --pid-file= --user="$(id -un)" \
+  >"$base/host-resolver.out" 2>&1 &
+pids+=($!)
+export NETCON_TEST_HOST_RESOLVER="127.0.0.1/$host_resolver_port"
+
 # The world: root + controller, a server node and a client node (daemons), one network.
 build_world 10.148.0.0/24 || exit 1
 echo "server node: $ip4 $ip6"
@@ -142,6 +153,7 @@ fi
 
 source "$(dirname "$0")/compat-sockets.sh"
 [ "$intercept" != preload ] && source "$(dirname "$0")/compat-static.sh"
+source "$(dirname "$0")/compat-names.sh"
 if [ "$(id -u)" = 0 ]; then source "$(dirname "$0")/compat-uid.sh"
 else echo "not root: the uid-change checks (setpriv, su, postgres, vsftpd) need root and were not run"; fi
 

@@ -81,10 +81,11 @@ import Testing
             close(fd)
         }
 
-        // ROUTES: the node's own addresses and the network's prefixes.
+        // ROUTES: the node's own addresses, the host's name servers (the node's resolver answers there) and the network's prefixes.
         let routes = try m1.call(.routes).reply.routes
-        #expect(routes.contains { $0.isLocal && $0.network == RPCAddress(text: m1v4) && $0.prefixLength == 32 })
-        #expect(routes.contains { !$0.isLocal && $0.network == RPCAddress(text: "10.6.0.0") && $0.prefixLength == 24 })
+        #expect(routes.contains { $0.kind == .own && $0.network == RPCAddress(text: m1v4) && $0.prefixLength == 32 })
+        #expect(routes.contains { $0.kind == .prefix && $0.network == RPCAddress(text: "10.6.0.0") && $0.prefixLength == 24 })
+        #expect(routes.contains { $0.kind == .resolver && ($0.prefixLength == 32 || $0.prefixLength == 128) })
 
         // A wildcard IPv6 listener on m2 takes IPv4 too.
         let listen = try m2.call(.tcpListen(local: RPCEndpoint(address: nil, port: 7000), domain: .inet6, backlog: 16,
