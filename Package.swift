@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "DNS"),
         .target(
             name: "ControlPlane",
-            dependencies: ["ZeroTier"]
+            dependencies: ["ZeroTier", "DNS"]
         ),
         .target(
             name: "ZeroTier",

@@ -18,6 +18,8 @@ enum FuzzTarget: String, CaseIterable {
     case rpc
     /// The controller database's JSON records (ZeroTier One's `controller.d`).
     case controllerRecords = "controller-records"
+    /// DNS queries and responses (the node's resolver and name server, the intercept library's lookups), resolv.conf.
+    case dns
 
     func run(_ bytes: [UInt8]) {
         switch self {
@@ -28,6 +30,7 @@ enum FuzzTarget: String, CaseIterable {
         case .control: LocalCodecTargets.control(bytes)
         case .rpc: LocalCodecTargets.rpc(bytes)
         case .controllerRecords: LocalCodecTargets.controllerRecords(bytes)
+        case .dns: NameTargets.run(bytes)
         }
     }
 

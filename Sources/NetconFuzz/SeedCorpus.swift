@@ -8,7 +8,7 @@ import ZeroTier
 /// ZeroTier One's own data. `NetconFuzz --write-seeds DIR` writes `DIR/<target>/…`.
 enum SeedCorpus {
     static func write(to directory: String) throws {
-        for (target, seeds) in [(FuzzTarget.control, controlSeeds()), (.rpc, rpcSeeds())] {
+        for (target, seeds) in [(FuzzTarget.control, controlSeeds()), (.rpc, rpcSeeds()), (.dns, NameTargets.seeds())] {
             let folder = "\(directory)/\(target.rawValue)"
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             for (index, seed) in seeds.enumerated() {

@@ -1,6 +1,7 @@
 import DNS
 import Testing
 import ZeroTier
+import ControlPlane
 @testable import Runtime
 
 @Suite struct NameAuthorityTests {

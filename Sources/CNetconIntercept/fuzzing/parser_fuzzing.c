@@ -14,6 +14,7 @@
 
 #include "address.h"
 #include "datagram.h"
+#include "dns_message.h"
 #include "netcon_intercept.h"
 #include "netlink.h"
 #include "rpc_client.h"
@@ -149,6 +150,30 @@ static void netcon_fuzz_netlink(const uint8_t *data, size_t size) {
         NETCON_FUZZ_REQUIRE(body->ifa_prefixlen <= (body->ifa_family == AF_INET ? 32 : 128));
         offset += NLMSG_ALIGN(header->nlmsg_len);
     }
+}
+
+int netcon_intercept_parse_dns(const uint8_t *data, size_t size) {
+    if (data == NULL || size < 2) return 0;
+    netcon_rpc_address found[4];
+    int code = -1;
+    uint16_t id = (uint16_t)(data[0] << 8 | data[1]);
+    int count = netcon_dns_parse_response(data, size, id, &code, found, 4);
+    NETCON_FUZZ_REQUIRE(count == -EPROTO || (count >= 0 && count <= 4 && code >= 0 && code <= 15));
+    for (int i = 0; i < count; i++) NETCON_FUZZ_REQUIRE(found[i].family == AF_INET || found[i].family == AF_INET6);
+
+    /* The input as a name: a query of at most NETCON_DNS_QUERY_MAX bytes whose question reads back. */
+    char name[300];
+    size_t length = size - 1 < sizeof name - 1 ? size - 1 : sizeof name - 1;
+    memcpy(name, data + 1, length);
+    name[length] = 0;
+    uint8_t query[NETCON_DNS_QUERY_MAX];
+    int written = netcon_dns_build_query(id, name, NETCON_DNS_TYPE_A, query, sizeof query);
+    NETCON_FUZZ_REQUIRE(written == -EINVAL || (written > 12 + 4 && written <= NETCON_DNS_QUERY_MAX));
+    if (written > 0) {
+        query[2] |= 0x80; /* as a response to itself: no answers, the question skipped */
+        NETCON_FUZZ_REQUIRE(netcon_dns_parse_response(query, (size_t)written, id, &code, found, 4) == 0);
+    }
+    return 0;
 }
 
 int netcon_intercept_parse_one(const uint8_t *data, size_t size) {

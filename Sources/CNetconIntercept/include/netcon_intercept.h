@@ -47,4 +47,7 @@ int netcon_intercept_probe(void);
    stderr when one of them breaks its promise; returns 0 otherwise. */
 int netcon_intercept_parse_one(const uint8_t *data, size_t size);
 
+/* For the fuzzer: the preload library's DNS code on one input (a response to read, a name to query). */
+int netcon_intercept_parse_dns(const uint8_t *data, size_t size);
+
 #endif

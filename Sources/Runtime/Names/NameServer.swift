@@ -1,3 +1,4 @@
+import ControlPlane
 import Logging
 import NetStack
 import ZeroTier

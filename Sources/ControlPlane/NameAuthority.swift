@@ -5,13 +5,17 @@ import ZeroTier
 /// records: `<name>.<domain>` for a named member and `<address>.<domain>` for every member, A and AAAA from
 /// its assigned addresses (and its rfc4193/6plane ones). Authorized members only; authoritative within the
 /// domain, REFUSED outside it.
-struct NameAuthority {
-    let store: ControllerStore
-    static let ttl: UInt32 = 60
+package struct NameAuthority {
+    package let store: ControllerStore
+    package static let ttl: UInt32 = 60
+
+    package init(store: ControllerStore) {
+        self.store = store
+    }
 
     /// The response to `message`, received on one of the node's addresses in `network`; nil for a datagram that
     /// deserves none (a response, or too short to have an ID).
-    func answer(_ message: [UInt8], on network: NetworkID) -> [UInt8]? {
+    package func answer(_ message: [UInt8], on network: NetworkID) -> [UInt8]? {
         guard let query = try? DNSQuery(parsing: message) else { return DNSQuery.formatError(for: message) }
         guard query.header.opcode == 0 else { return query.response(.notImplemented, recursionAvailable: false) }
         guard let settings = store.network(network), settings.controllerAnswersDNS,
