@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "resolver_services.h"
 #include "address.h"
 #include "config.h"
 #include "log.h"
@@ -84,6 +85,7 @@ static void netcon_settle_pending_bind(int fd, struct netcon_socket *entry) {
 }
 
 long netcon_call_connect(int fd, const struct sockaddr *address, socklen_t length) {
+    if (netcon_is_host_name_service(address, length)) return -ECONNREFUSED;
     struct netcon_socket entry;
     enum netcon_fd_class class = netcon_socket_find(fd, &entry);
     if (class == NETCON_FD_VIRTUAL) {

@@ -7,7 +7,7 @@ import Testing
     @Test func pureHelpersPassEveryCheck() throws {
         let directory = try PreloadTestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let sources = ["address.c", "routes.c", "datagram.c", "socket_table.c"].map { PreloadTestSupport.librarySources + "/" + $0 }
+        let sources = ["address.c", "routes.c", "datagram.c", "socket_table.c", "dns_message.c", "resolver_services.c"].map { PreloadTestSupport.librarySources + "/" + $0 }
         let driverSource = PreloadTestSupport.programs + "/unit_driver.c"
         let driver = try PreloadTestSupport.compile(
             [driverSource] + sources, output: "unit_driver", in: directory,

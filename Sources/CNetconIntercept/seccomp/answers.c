@@ -4,6 +4,7 @@
  * virtual) is installed in the program under its number before the answer; a descriptor a rule made (an accepted
  * connection) becomes the answer itself.
  */
+#include "resolver_services.h"
 #include "answers.h"
 
 #include <errno.h>
@@ -54,6 +55,19 @@ static long netcon_isolated_refusal(int nr) {
     return 0;
 }
 
+static int netcon_read_address(const struct netcon_notice *notice, uint64_t address, socklen_t length,
+                               struct sockaddr_storage *out, socklen_t *out_length);
+
+/* A unix socket's connect to one of the host's name services (resolver_services.h). */
+static bool netcon_connects_to_name_service(const struct netcon_notice *notice) {
+    struct sockaddr_storage address;
+    socklen_t length;
+    if (netcon_read_address(notice, netcon_notice_argument(notice, 1), (socklen_t)netcon_notice_argument(notice, 2), &address,
+                            &length) < 0)
+        return false;
+    return netcon_is_host_name_service((const struct sockaddr *)&address, length);
+}
+
 bool netcon_answer_prepare(struct netcon_notice *notice, enum netcon_readiness *readiness) {
     int nr = notice->request.data.nr;
     *readiness = NETCON_ANSWER_NOW;
@@ -82,6 +96,8 @@ bool netcon_answer_prepare(struct netcon_notice *notice, enum netcon_readiness *
         long refusal = 0;
         if (netcon_config.isolate && class == NETCON_FD_KERNEL && (entry.domain == AF_INET || entry.domain == AF_INET6))
             refusal = netcon_isolated_refusal(nr);
+        if (nr == SYS_connect && class == NETCON_FD_KERNEL && entry.domain == AF_UNIX && netcon_connects_to_name_service(notice))
+            refusal = -ECONNREFUSED;
         netcon_drop_copy(notice);
         if (refusal != 0) netcon_notice_answer(notice, refusal);
         else netcon_notice_continue(notice);

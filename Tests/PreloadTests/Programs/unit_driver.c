@@ -6,9 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 
 #include "address.h"
 #include "datagram.h"
+#include "dns_message.h"
+#include "resolver_services.h"
 #include "routes.h"
 #include "socket_table.h"
 
@@ -278,9 +281,88 @@ static void table_checks(void) {
     CHECK("table.retain_keeps_reachable", live_found);
 }
 
+/* The host's name servers: port 53 of theirs is the node's resolver, even on loopback; other ports are not. */
+static void resolver_route_checks(void) {
+    netcon_rpc_route routes[3] = {
+        {.network = v4("10.147.16.0", 0), .prefix_length = 20},
+        {.network = v4("127.0.0.53", 0), .prefix_length = 32, .kind = NETCON_RPC_ROUTE_RESOLVER},
+        {.network = v6("fd00::53", 0), .prefix_length = 128, .kind = NETCON_RPC_ROUTE_RESOLVER},
+    };
+    netcon_rpc_address a = v4("127.0.0.53", 53);
+    CHECK("resolver.loopback_name_server", netcon_routes_match(routes, 3, &a) == NETCON_ROUTE_RESOLVER);
+    a = v4("127.0.0.53", 54);
+    CHECK("resolver.other_port_is_host", netcon_routes_match(routes, 3, &a) == NETCON_ROUTE_HOST);
+    a = v6("fd00::53", 53);
+    CHECK("resolver.ipv6", netcon_routes_match(routes, 3, &a) == NETCON_ROUTE_RESOLVER);
+    a = v4("127.0.0.54", 53);
+    CHECK("resolver.only_the_name_server", netcon_routes_match(routes, 3, &a) == NETCON_ROUTE_HOST);
+    a = v4("10.147.17.1", 53);
+    CHECK("resolver.virtual_port_53_is_virtual", netcon_routes_match(routes, 3, &a) == NETCON_ROUTE_VIRTUAL);
+}
+
+static void dns_checks(void) {
+    uint8_t query[NETCON_DNS_QUERY_MAX];
+    int length = netcon_dns_build_query(0x1234, "web.zt.example.", NETCON_DNS_TYPE_AAAA, query, sizeof query);
+    static const uint8_t expected[] = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 3, 'w', 'e', 'b', 2, 'z', 't',
+                                       7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0, 0, 28, 0, 1};
+    CHECK("dns.query", length == (int)sizeof expected && memcmp(query, expected, sizeof expected) == 0);
+    CHECK("dns.query_empty_label", netcon_dns_build_query(1, "web..example", 1, query, sizeof query) == -EINVAL);
+    CHECK("dns.query_empty", netcon_dns_build_query(1, ".", 1, query, sizeof query) == -EINVAL);
+    char long_label[80];
+    memset(long_label, 'a', 64);
+    strcpy(long_label + 64, ".example");
+    CHECK("dns.query_long_label", netcon_dns_build_query(1, long_label, 1, query, sizeof query) == -EINVAL);
+
+    /* A response: the question, then an A answer by pointer and an AAAA one. */
+    uint8_t response[128];
+    memcpy(response, expected, sizeof expected);
+    response[2] = 0x81;
+    response[3] = 0x80;
+    response[7] = 2;
+    size_t used = sizeof expected;
+    static const uint8_t a_answer[] = {0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 147, 17, 5};
+    memcpy(response + used, a_answer, sizeof a_answer);
+    used += sizeof a_answer;
+    static const uint8_t aaaa_answer[] = {0xc0, 12, 0, 28, 0, 1, 0, 0, 0, 60, 0, 16, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    memcpy(response + used, aaaa_answer, sizeof aaaa_answer);
+    used += sizeof aaaa_answer;
+    netcon_rpc_address found[4];
+    int code = -1;
+    int count = netcon_dns_parse_response(response, used, 0x1234, &code, found, 4);
+    CHECK("dns.response", count == 2 && code == NETCON_DNS_NO_ERROR && found[0].family == AF_INET && found[0].bytes[3] == 5 &&
+                              found[1].family == AF_INET6 && found[1].bytes[0] == 0xfd && found[1].bytes[15] == 1);
+    CHECK("dns.response_capacity", netcon_dns_parse_response(response, used, 0x1234, &code, found, 1) == 1);
+    CHECK("dns.response_other_id", netcon_dns_parse_response(response, used, 0x1235, &code, found, 4) == -EPROTO);
+    CHECK("dns.response_truncated", netcon_dns_parse_response(response, used - 1, 0x1234, &code, found, 4) == -EPROTO);
+    response[3] = 0x83;
+    response[7] = 0;
+    CHECK("dns.response_name_error", netcon_dns_parse_response(response, sizeof expected, 0x1234, &code, found, 4) == 0 &&
+                                         code == NETCON_DNS_NAME_ERROR);
+    CHECK("dns.query_is_not_a_response", netcon_dns_parse_response(query, (size_t)length, 0x1234, &code, found, 4) == -EPROTO);
+}
+
+static void name_service_checks(void) {
+    struct sockaddr_un nscd = {.sun_family = AF_UNIX};
+    strcpy(nscd.sun_path, "/var/run/nscd/socket");
+    socklen_t length = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(nscd.sun_path) + 1);
+    CHECK("name_service.nscd", netcon_is_host_name_service((struct sockaddr *)&nscd, length));
+    CHECK("name_service.nscd_without_terminator", netcon_is_host_name_service((struct sockaddr *)&nscd, length - 1));
+    CHECK("name_service.prefix_is_not_it", !netcon_is_host_name_service((struct sockaddr *)&nscd, length - 2));
+    strcpy(nscd.sun_path, "/run/systemd/resolve/io.systemd.Resolve");
+    length = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(nscd.sun_path));
+    CHECK("name_service.resolved", netcon_is_host_name_service((struct sockaddr *)&nscd, length));
+    strcpy(nscd.sun_path, "/run/dbus/system_bus_socket");
+    CHECK("name_service.other_socket", !netcon_is_host_name_service((struct sockaddr *)&nscd, sizeof nscd));
+    struct sockaddr_in in4 = {.sin_family = AF_INET};
+    CHECK("name_service.not_unix", !netcon_is_host_name_service((struct sockaddr *)&in4, sizeof in4));
+}
+
 int main(void) {
     address_checks();
     route_checks();
+    resolver_route_checks();
+    dns_checks();
+    name_service_checks();
     datagram_checks();
     table_checks();
     printf("%d failed\n", failures);
