@@ -561,7 +561,7 @@ _netcon_network_show() {
 
 _netcon_network_set-dns() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--self --json --version -h --help)
     repeating_options=(--server)
     non_repeating_options=(--home --domain)
     __netcon_offer_flags_options 1

@@ -66,7 +66,7 @@ function __netcon_parse_tokens -S
             case 'show'
                 __netcon_parse_subcommand 1 'home=' 'json' 'version' 'h/help'
             case 'set-dns'
-                __netcon_parse_subcommand 1 'home=' 'domain=' 'server=+' 'json' 'version' 'h/help'
+                __netcon_parse_subcommand 1 'home=' 'domain=' 'server=+' 'self' 'json' 'version' 'h/help'
             case 'delete'
                 __netcon_parse_subcommand 1 'home=' 'version' 'h/help'
             end
@@ -248,6 +248,7 @@ complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options 
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon network set-dns" home' -l 'home' -d 'The node\'s home directory.' -rfa '(__netcon_complete_directories)'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon network set-dns" domain' -l 'domain' -d 'The search domain members resolve under these servers.' -rfka ''
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon network set-dns"' -l 'server' -d 'A DNS server\'s IP address (repeat for up to four).' -rfka ''
+complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon network set-dns" self' -l 'self' -d 'This controller answers the domain\'s names itself: <member name>.<domain> and <member address>.<domain> (A and AAAA). It joins the network and its addresses there lead the servers.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon network set-dns" json' -l 'json' -d 'Print the network as JSON.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon network set-dns" version' -l 'version' -d 'Show the version.'
 complete -c 'netcon' -n '__netcon_should_offer_completions_for_flags_or_options "netcon network set-dns" h help' -s 'h' -l 'help' -d 'Show help information.'

@@ -48,6 +48,14 @@ else
     "$(names_client -- curl -s --max-time 5 http://web.names.test:8000/index.html 2>/dev/null)"
   stop_server
 
+  record "the host's unix-socket name services (nscd, systemd-resolved) are refused" "ECONNREFUSED ECONNREFUSED" \
+    "$(names_client -- python3 -c '
+import errno, socket
+for path in ["/run/nscd/socket", "/run/systemd/resolve/io.systemd.Resolve"]:
+    try: socket.socket(socket.AF_UNIX).connect(path); print("connected", end=" ")
+    except OSError as error: print(errno.errorcode[error.errno], end=" ")
+' 2>/dev/null | sed 's/ $//')"
+
   if [ "$intercept" != preload ]; then
     # Programs with their own resolver, which only the seccomp path serves
     record "busybox-static nslookup" "$ip4" "$(names_client -- busybox nslookup -type=a web.names.test 2>/dev/null | awk '/^Address/ && !/#/{print $2}' | tail -1)"

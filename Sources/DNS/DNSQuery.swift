@@ -5,7 +5,8 @@ public struct DNSQuery: Equatable, Sendable {
     public var name: DNSName
     public var type: UInt16
     public var questionClass: UInt16
-    /// The question exactly as it came (case kept, RFC 1035's form), for the answer to repeat.
+    /// The question exactly as it came (case kept, RFC 1035's form; expanded if it was compressed), for the answer
+    /// to repeat.
     public var questionWire: [UInt8]
 
     public init(parsing message: [UInt8]) throws(DNSDecodeError) {
@@ -15,9 +16,13 @@ public struct DNSQuery: Equatable, Sendable {
         guard header.questionCount == 1 else { throw .malformed("\(header.questionCount) questions") }
         let start = reader.offset
         name = try reader.name()
+        let nameEnd = reader.offset
         type = try reader.u16()
         questionClass = try reader.u16()
-        questionWire = Array(message[start..<reader.offset])
+        // A compressed question cannot be repeated as it came: its pointer means something else in the answer.
+        questionWire = nameEnd - start == name.wire.count
+            ? Array(message[start..<reader.offset])
+            : name.wire + Array(message[nameEnd..<reader.offset])
     }
 
     /// A recursive query for `name`, as a client sends it.

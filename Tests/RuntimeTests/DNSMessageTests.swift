@@ -69,6 +69,17 @@ import Testing
         #expect(throws: DNSDecodeError.self) { try DNSReply(parsing: message) }
     }
 
+    @Test func aCompressedQuestionIsAnsweredExpanded() throws {
+        // The fuzzer's find: a question whose name ends in a pointer (here into the header) must not be echoed as is.
+        let message: [UInt8] = [0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0x61, 0xc0, 0x03, 0, 1, 0, 1]
+        let query = try DNSQuery(parsing: message)
+        #expect(query.name == DNSName("a"))
+        #expect(query.questionWire == [1, 0x61, 0, 0, 1, 0, 1])
+        let response = query.response(.noError, records: [.a([1, 2, 3, 4])])
+        #expect(Array(response[12..<19]) == query.questionWire)
+        #expect(try DNSReply(parsing: response).addresses == [[1, 2, 3, 4]])
+    }
+
     @Test func whatIsNotAQueryGetsFormatErrorOrNothing() {
         #expect(throws: DNSDecodeError.self) { try DNSQuery(parsing: [0x12, 0x34, 0x01, 0x00, 0, 2, 0, 0, 0, 0, 0, 0]) }
         #expect(DNSQuery.formatError(for: [0x12, 0x34, 0x01, 0x00, 0, 2, 0, 0, 0, 0, 0, 0])
