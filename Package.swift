@@ -159,7 +159,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NetconCLITests",
-            dependencies: ["ControlPlane", "ZeroTier", "NetconRPC", "CNetconSys"]
+            dependencies: ["ControlPlane", "ZeroTier", "NetconRPC", "CNetconSys", "DNS"]
         ),
     ]
 )
