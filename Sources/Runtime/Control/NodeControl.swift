@@ -83,7 +83,11 @@ public struct NodeControl {
         if let response = try sendIfRunning(request) { return response }
         try home.requireUsableDirectory()
         guard let identity = try IdentityStore(home: home).loadPublic() else { throw .noIdentity(home: home.path) }
-        return try ControllerService(controller: identity.address, store: ControllerFileStore(home: home)).handle(request, now: wallClockMilliseconds())
+        let response = try ControllerService(controller: identity.address, store: ControllerFileStore(home: home))
+            .handle(request, now: wallClockMilliseconds())
+        // A controller that answers a network's names is on it: the daemon joins it when it starts.
+        if case .networkSetDNS(let network, _, _, true) = request { _ = try JoinedNetworks(home: home).join(network) }
+        return response
     }
 
     /// The daemon's status, or what the home alone says (with `running == false`) when none runs.
