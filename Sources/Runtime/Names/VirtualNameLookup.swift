@@ -1,3 +1,4 @@
+import CNetconSys
 import DNS
 import Glibc
 import NetconRPC
@@ -37,7 +38,7 @@ public struct VirtualNameLookup: Sendable {
             let id = UInt16.random(in: .min ... .max)
             pending[id] = true
             let datagram = RPCDatagramHeader(peer: peer).bytes + DNSQuery(id: id, name: dnsName, type: type).bytes
-            guard send(socket.rawValue, datagram, datagram.count, Int32(MSG_NOSIGNAL)) == datagram.count else { return .failed }
+            guard send(socket.rawValue, datagram, datagram.count, netcon_msg_nosignal) == datagram.count else { return .failed }
         }
         var addresses: [IPAddress] = []
         var codes: [DNSResponseCode] = []
