@@ -22,10 +22,11 @@ final class VirtualNetworks: Sendable {
 
     private let entries = Mutex<[NetworkID: Entry]>([:])
     /// The host's name servers, as programs find them in resolv.conf: their port 53 is the node's resolver.
-    let hostNameServers: [ZeroTier.IPAddress]
+    private let nameServers = Mutex<[ZeroTier.IPAddress]>([])
 
-    init(hostNameServers: [ZeroTier.IPAddress] = []) {
-        self.hostNameServers = hostNameServers
+    var hostNameServers: [ZeroTier.IPAddress] {
+        get { nameServers.withLock { $0 } }
+        set { nameServers.withLock { $0 = newValue } }
     }
 
     func update(_ network: NetworkID, interface: NetworkInterface, config: NetworkConfig) {

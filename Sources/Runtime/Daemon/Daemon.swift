@@ -90,7 +90,7 @@ public struct Daemon {
         } catch {
             throw .invalidArgument("\(FaultyUnderlay.environmentVariable): \(error)")
         }
-        let networks = VirtualNetworks(hostNameServers: HostNameServers.read())
+        let networks = VirtualNetworks()
         let node = try NodeService(identity: identity, home: home, planet: planet, socket: socket, loop: loop, networks: networks,
                                    underlayFaults: underlayFaults, logger: logger)
         let control = try ControlServer(path: home.controlSocket, loop: loop, logger: logger, handler: node.handle)

@@ -37,6 +37,7 @@ final class NodeService {
     private var deliveringFrames: [ReceivedFrame] = []
     /// Port 53 on the virtual networks, for the networks whose names this node answers as their controller.
     private let nameServer: NameServer
+    private let hostNameServers = HostNameServers()
     /// Test-only: faults every received datagram meets first (`FaultyUnderlay`).
     private var faultyUnderlay: FaultyUnderlay?
 
@@ -87,7 +88,16 @@ final class NodeService {
         if !cached.isEmpty { logger.info("restoring cached peers", metadata: ["count": "\(cached.count)"]) }
         node.restore(cached, now: now)
         for network in node.joinedNetworks where network.config != nil { configurePort(network.id, network.config!) }
+        watchHostNameServers()
         runBackgroundTasks()
+    }
+
+    private func watchHostNameServers() {
+        if let servers = hostNameServers.readIfChanged() {
+            networks.hostNameServers = servers
+            logger.debug("host name servers", metadata: ["servers": "\(servers.map(\.description).joined(separator: ","))"])
+        }
+        loop.schedule(afterMilliseconds: HostNameServers.checkMilliseconds) { [weak self] in self?.watchHostNameServers() }
     }
 
     func stop() {
