@@ -156,7 +156,9 @@ public final class TCPConnection: @unchecked Sendable {
         if let netif { tcp_bind_netif(pcb, netif) }
         attach(pcb)
         let err = address.withLwIP(zone: netif) { destination in
-            tcp_connect(pcb, destination, port) { context, pcb, _ in
+            let bound = netcon_tcp_bind_local_port(pcb, destination, port)
+            guard bound == LwIPError.ok else { return bound }
+            return tcp_connect(pcb, destination, port) { context, pcb, _ in
                 let connection = Unmanaged<TCPConnection>.fromOpaque(context!).takeUnretainedValue()
                 return connection.lwipConnected(pcb!)
             }

@@ -20,10 +20,27 @@ extension NodeTransfer {
         let fdsBefore = (world.descriptorCount("m1"), world.descriptorCount("m2"))
         var pairs: [(client: CInt, accepted: CInt)] = []
         pairs.reserveCapacity(count)
+        // A node has 32,768 local ports towards one endpoint (as a kernel has about 28,000): beyond 24,000
+        // connections they spread over more listening ports of the other member.
+        var listeners: [(port: UInt16, fd: CInt)] = [(Self.port, listener)]
+        defer { for extra in listeners.dropFirst() { close(extra.fd) } }
+        for index in 1..<max(1, (count + 23_999) / 24_000) {
+            let port = Self.port + UInt16(index)
+            let listen = try rpc(to, .tcpListen(local: RPCEndpoint(address: nil, port: port), domain: .inet, backlog: 4,
+                                                listenHost: false, v6Only: false))
+            guard listen.reply.error == 0, let fd = listen.descriptor else { throw BenchFailure("TCP_LISTEN on \(port) failed") }
+            setTimeouts(fd, seconds: 30)
+            listeners.append((port, fd))
+        }
         let start = monotonicMilliseconds()
         var failure: Error?
         do {
-            for _ in 0..<count { pairs.append(try connectPair()) }
+            for index in 0..<count {
+                let target = listeners[index % listeners.count]
+                let pair = try connectThroughNodes(from: from, to: ipv4Bytes(toAddress), port: target.port, listener: target.fd)
+                setTimeouts(pair.accepted, seconds: 1)
+                pairs.append(pair)
+            }
         } catch {
             failure = error
         }

@@ -230,6 +230,10 @@ enum {
    acknowledgements (a SYN-ACK only when the peer's SYN did); checksums are updated. Other frames are
    untouched. Returns the frame's new length. */
 size_t netcon_tcp_rewrite_outgoing_syn(uint8_t *frame, size_t length, size_t capacity, uint16_t mtu);
+/* tcp_local_port.c (core held): binds a new pcb, before tcp_connect, to a local port no pcb uses towards the same
+   remote endpoint (nor any listener or bound pcb), so a node's connections are bounded per destination as a
+   kernel's are, not to lwIP's 16,384 ephemeral ports in all. ERR_BUF when all 32,768 are taken there. */
+err_t netcon_tcp_bind_local_port(struct tcp_pcb *pcb, const ip_addr_t *remote, uint16_t remote_port);
 /* tcp_time_wait.c: at most `limit` pcbs stay in TIME-WAIT (4096 unless set), the oldest go first (core held). */
 void netcon_tcp_limit_time_wait(void);
 void netcon_tcp_set_time_wait_limit(uint32_t limit);
