@@ -35,6 +35,7 @@ let package = Package(
             dependencies: [
                 "Runtime",
                 "RelayProtocols",
+                "NetconRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

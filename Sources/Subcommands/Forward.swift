@@ -1,5 +1,4 @@
 import ArgumentParser
-import Glibc
 import Logging
 import RelayProtocols
 import Runtime
@@ -40,20 +39,7 @@ struct Forward: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seconds a UDP session lasts without a datagram.", valueName: "seconds"))
     var udpIdleTimeout = 60
 
-    @Option(name: .long, help: ArgumentHelp("A joined network to wait for (repeatable; default: every joined network).", valueName: "nwid"))
-    var network: [NetworkID] = []
-
-    @Option(name: .long, help: ArgumentHelp("Join this network first (repeatable).", valueName: "nwid"))
-    var join: [NetworkID] = []
-
-    @Option(name: .long, help: "Seconds to wait for the networks to be ready.")
-    var timeout = 60
-
-    @Option(name: .long, help: "UDP port of a node started inside this process (0: any free port).")
-    var port: UInt16 = 0
-
-    @Option(name: .long, help: "Least severe log level written to stderr (each connection is logged at info).")
-    var logLevel: Logger.Level = .info
+    @OptionGroup var node: RelayNodeOptions
 
     func rules() throws -> [ForwardRule] {
         do {
@@ -71,29 +57,15 @@ struct Forward: ParsableCommand {
             throw ValidationError("--proxy-protocol applies to --expose tcp rules, and none is given")
         }
         guard udpIdleTimeout > 0 else { throw ValidationError("--udp-idle-timeout must be positive") }
-        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
     }
 
     func run() throws {
-        let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        node.bootstrapLogging()
         let session = ForwardSession(
-            options: .init(home: homeOptions.resolved, networks: network, join: join, rules: try rules(), udpIdleSeconds: udpIdleTimeout,
-                           timeoutSeconds: timeout, port: port, allowDefaultPlanet: getenv(PlanetStore.forbidDefaultVariable) == nil),
-            logger: Logger(label: "netcon"),
-            progress: { line in
-                var text = line + "\n"
-                text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
-            },
-            announce: { line in
-                print(line)
-                fflush(nil)
-            }
-        )
+            options: .init(home: homeOptions.resolved, networks: node.network, join: node.join, rules: try rules(),
+                           udpIdleSeconds: udpIdleTimeout, timeoutSeconds: node.timeout, port: node.port,
+                           allowDefaultPlanet: node.allowDefaultPlanet),
+            logger: Logger(label: "netcon"), progress: RelayNodeOptions.progress, announce: RelayNodeOptions.announce)
         try session.run()
     }
 }

@@ -19,6 +19,6 @@ struct Netcon: ParsableCommand {
             76 control protocol error; 77 control socket owned by another user; 78 no private planet while NETCON_FORBID_DEFAULT_PLANET is set, or a malformed <home>/forwards.conf.
             """,
         version: NetconVersion.current,
-        subcommands: [Run.self, Join.self, Leave.self, Status.self, Exec.self, Forward.self, Selftest.self, Planet.self, Peer.self, IdentityCommand.self, Network.self, Member.self, Ping.self]
+        subcommands: [Run.self, Join.self, Leave.self, Status.self, Exec.self, Forward.self, Proxy.self, Selftest.self, Planet.self, Peer.self, IdentityCommand.self, Network.self, Member.self, Ping.self]
     )
 }

@@ -3,7 +3,6 @@ public enum HTTPStatus: Int, Sendable {
     case ok = 200
     case badRequest = 400
     case forbidden = 403
-    case methodNotAllowed = 405
     case proxyAuthenticationRequired = 407
     case requestTimeout = 408
     case headersTooLarge = 431
@@ -18,7 +17,6 @@ public enum HTTPStatus: Int, Sendable {
         case .ok: "OK"
         case .badRequest: "Bad Request"
         case .forbidden: "Forbidden"
-        case .methodNotAllowed: "Method Not Allowed"
         case .proxyAuthenticationRequired: "Proxy Authentication Required"
         case .requestTimeout: "Request Timeout"
         case .headersTooLarge: "Request Header Fields Too Large"

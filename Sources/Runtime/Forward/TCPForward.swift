@@ -16,8 +16,7 @@ final class TCPForward: Forward, @unchecked Sendable {
     private let listener: OwnedDescriptor
     private let context: ForwardContext
     private let onLost: () -> Void
-    private var relays: [Int: StreamRelay] = [:]
-    private var nextRelay = 0
+    private let relays: RelaySet
     private var isClosed = false
 
     static let maximumConnections = 1024
@@ -27,6 +26,7 @@ final class TCPForward: Forward, @unchecked Sendable {
         self.rule = rule
         self.context = context
         self.onLost = onLost
+        relays = RelaySet(loop: context.loop)
         switch rule.direction {
         case .expose: (listener, local) = try context.virtual.listen(on: rule.listen)
         case .publish: (listener, local) = (try HostSockets.listen(on: rule.listen), rule.listen)
@@ -42,8 +42,7 @@ final class TCPForward: Forward, @unchecked Sendable {
         isClosed = true
         context.loop.unregister(listener.rawValue)
         listener.close()
-        for relay in relays.values { relay.abort() }
-        relays.removeAll()
+        relays.abortAll()
     }
 
     private func acceptAll() {
@@ -108,15 +107,6 @@ final class TCPForward: Forward, @unchecked Sendable {
 
     private func relay(_ client: OwnedDescriptor, _ target: OwnedDescriptor, header: [UInt8], logger: Logger) {
         guard !isClosed else { return }
-        nextRelay += 1
-        let id = nextRelay
-        let relay = StreamRelay(client, target, loop: context.loop, toSecond: header) { [unowned self] totals in
-            logger.info("connection closed", metadata: [
-                "bytes.in": "\(totals.forward)", "bytes.out": "\(totals.backward)", "failed": "\(totals.failed)",
-            ])
-            relays.removeValue(forKey: id)
-        }
-        relays[id] = relay
-        relay.start()
+        relays.start(client, target, toSecond: header, logger: logger)
     }
 }
