@@ -18,6 +18,12 @@ enum FuzzTarget: String, CaseIterable {
     case rpc
     /// The controller database's JSON records (ZeroTier One's `controller.d`).
     case controllerRecords = "controller-records"
+    /// A SOCKS5 client's messages (greeting, username/password, request, UDP datagram) and the replies.
+    case socks5
+    /// An HTTP proxy client's request head and what is forwarded of it.
+    case httpProxy = "http-proxy"
+    /// forwards.conf, a proxy's credentials file, the PROXY protocol header.
+    case relayFiles = "relay-files"
 
     func run(_ bytes: [UInt8]) {
         switch self {
@@ -28,6 +34,9 @@ enum FuzzTarget: String, CaseIterable {
         case .control: LocalCodecTargets.control(bytes)
         case .rpc: LocalCodecTargets.rpc(bytes)
         case .controllerRecords: LocalCodecTargets.controllerRecords(bytes)
+        case .socks5: RelayTargets.socks(bytes)
+        case .httpProxy: RelayTargets.httpProxy(bytes)
+        case .relayFiles: RelayTargets.relayFiles(bytes)
         }
     }
 
