@@ -11,9 +11,3 @@ struct ForwardContext {
     /// Connecting to a forward's target waits this long (a virtual connect: the node's own limit, within it).
     static let connectTimeoutMilliseconds: Int32 = 10_000
 }
-
-/// One started rule.
-protocol Forward: AnyObject {
-    /// Loop thread: closes its listener and everything relayed through it.
-    func close()
-}

@@ -5,23 +5,6 @@ import NetconRPC
 import RelayProtocols
 import SystemPackage
 
-/// What a proxy's handshake leads to: a stream to relay with the client, and the bytes each side gets first.
-struct Tunnel {
-    var remote: OwnedDescriptor
-    var toRemote: [UInt8] = []
-    var toClient: [UInt8] = []
-    /// The remote's end of file ends the client's connection too (a forwarded HTTP request).
-    var endsWithRemote = false
-}
-
-/// What the handshakes of one proxy share.
-struct ProxyContext: Sendable {
-    let dialer: ProxyDialer
-    let credentials: ProxyCredentials
-    let handshakeTimeoutMilliseconds: Int64
-    let logger: Logger
-}
-
 /// One proxy port on the host: the relay loop accepts, each client's handshake runs on a worker thread of its
 /// own (bounded, each with the handshake's deadline), and the tunnel it opens comes back to the loop as a relay.
 final class ProxyListener: @unchecked Sendable {
