@@ -99,7 +99,7 @@ clean:
 # Fuzzing and benchmarks (README, "Fuzzing and benchmarks"). Each has its own scratch path, so they never
 # disturb the ordinary build.
 FUZZ_SECONDS   ?= 60
-FUZZ_TARGETS   ?= wire engine netconf credentials control rpc controller-records dns
+FUZZ_TARGETS   ?= wire engine netconf credentials control rpc controller-records dns socks5 http-proxy relay-files
 FUZZ_CORPUS    ?= fuzz-corpus
 FUZZ_SCRATCH   := .build-fuzz-libfuzzer
 # libFuzzer and AddressSanitizer (for the unsafe-pointer code) on an optimised build that keeps Swift's checks.

@@ -34,6 +34,8 @@ let package = Package(
             name: "Subcommands",
             dependencies: [
                 "Runtime",
+                "RelayProtocols",
+                "NetconRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -50,6 +52,7 @@ let package = Package(
                 "CNetconIntercept",
                 "PreloadImage",
                 "UnderlayFaults",
+                "RelayProtocols",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "HeapModule", package: "swift-collections"),
@@ -115,12 +118,15 @@ let package = Package(
         ),
         // The typed face of the RPC the intercept library speaks; CNetconRPC holds the one header both compile.
         .target(name: "NetconRPC", dependencies: ["CNetconRPC"]),
+        // What port forwards and proxies read from outside, as pure codecs: forward rules, SOCKS5, HTTP proxy
+        // heads, the PROXY protocol header, proxy credentials.
+        .target(name: "RelayProtocols", dependencies: ["NetconRPC"]),
         .target(name: "CNetconRPC"),
         // `make fuzz` builds this with libFuzzer (see Sources/NetconFuzz/FuzzEntry.swift); an ordinary build is
         // a tool that replays inputs: `NetconFuzz FILE|DIR…`.
         .executableTarget(
             name: "NetconFuzz",
-            dependencies: ["ZeroTier", "ControlPlane", "NetconRPC", "CNetconIntercept", "DNS"]
+            dependencies: ["ZeroTier", "ControlPlane", "NetconRPC", "CNetconIntercept", "DNS", "RelayProtocols"]
         ),
         // `make bench`: packet armor next to libsodium's raw primitives, and TCP between two nodes next to
         // lwIP alone, in release mode.
@@ -146,6 +152,10 @@ let package = Package(
         .testTarget(
             name: "NetconRPCTests",
             dependencies: ["NetconRPC"]
+        ),
+        .testTarget(
+            name: "RelayProtocolsTests",
+            dependencies: ["RelayProtocols", "NetconRPC"]
         ),
         .testTarget(
             name: "NetStackTests",

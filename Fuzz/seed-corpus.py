@@ -9,7 +9,8 @@ ZeroTier One 1.14.1 itself wrote:
 - netconf: the network configs the members stored (session/m*-networks.d/*.conf, Dictionary text);
 - credentials: the certificates of membership in those configs (key C, unescaped);
 - controller-records: the controller's database (session/controller.d, network and member JSON).
-(control, rpc and dns are seeded by `NetconFuzz --write-seeds`, from netcon's own encoders.) A directory that
+(control, rpc, dns, socks5, http-proxy and relay-files are seeded by `NetconFuzz --write-seeds`, from netcon's
+own encoders.) A directory that
 already has files is left alone: libFuzzer keeps adding to it, and those inputs are worth more than the seeds.
 """
 import os

@@ -173,13 +173,13 @@ _netcon() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|join|leave|status|exec|selftest|planet|peer|identity|network|member|ping|help)
+    run|join|leave|status|exec|forward|proxy|selftest|planet|peer|identity|network|member|ping|help)
         # Offer subcommand argument completions
         "_netcon_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run join leave status exec selftest planet peer identity network member ping help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run join leave status exec forward proxy selftest planet peer identity network member ping help' -- "${cur}"))
         ;;
     esac
 }
@@ -279,6 +279,95 @@ _netcon_exec() {
         ;;
     '--intercept')
         __netcon_add_completions -W 'auto'$'\n''preload'$'\n''seccomp'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--port')
+        return
+        ;;
+    '--log-level')
+        __netcon_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    esac
+}
+
+_netcon_forward() {
+    repeating_flags=()
+    non_repeating_flags=(--proxy-protocol --version -h --help)
+    repeating_options=(--expose --publish --network --join)
+    non_repeating_options=(--home --udp-idle-timeout --timeout --port --log-level)
+    __netcon_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        __netcon_add_completions -d
+        return
+        ;;
+    '--expose')
+        return
+        ;;
+    '--publish')
+        return
+        ;;
+    '--udp-idle-timeout')
+        return
+        ;;
+    '--network')
+        return
+        ;;
+    '--join')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--port')
+        return
+        ;;
+    '--log-level')
+        __netcon_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    esac
+}
+
+_netcon_proxy() {
+    repeating_flags=()
+    non_repeating_flags=(--allow-host --allow-remote-clients --version -h --help)
+    repeating_options=(--user --network --join)
+    non_repeating_options=(--home --socks5 --http --credentials --handshake-timeout --timeout --port --log-level)
+    __netcon_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        __netcon_add_completions -d
+        return
+        ;;
+    '--socks5')
+        return
+        ;;
+    '--http')
+        return
+        ;;
+    '--user')
+        return
+        ;;
+    '--credentials')
+        __netcon_add_completions -f
+        return
+        ;;
+    '--handshake-timeout')
+        return
+        ;;
+    '--network')
+        return
+        ;;
+    '--join')
         return
         ;;
     '--timeout')

@@ -20,6 +20,12 @@ enum FuzzTarget: String, CaseIterable {
     case controllerRecords = "controller-records"
     /// DNS queries and responses (the node's resolver and name server, the intercept library's lookups), resolv.conf.
     case dns
+    /// A SOCKS5 client's messages (greeting, username/password, request, UDP datagram) and the replies.
+    case socks5
+    /// An HTTP proxy client's request head and what is forwarded of it.
+    case httpProxy = "http-proxy"
+    /// forwards.conf, a proxy's credentials file, the PROXY protocol header.
+    case relayFiles = "relay-files"
 
     func run(_ bytes: [UInt8]) {
         switch self {
@@ -31,6 +37,9 @@ enum FuzzTarget: String, CaseIterable {
         case .rpc: LocalCodecTargets.rpc(bytes)
         case .controllerRecords: LocalCodecTargets.controllerRecords(bytes)
         case .dns: NameTargets.run(bytes)
+        case .socks5: RelayTargets.socks(bytes)
+        case .httpProxy: RelayTargets.httpProxy(bytes)
+        case .relayFiles: RelayTargets.relayFiles(bytes)
         }
     }
 

@@ -1,14 +1,17 @@
 import ControlPlane
 import Foundation
 import NetconRPC
+import RelayProtocols
 import ZeroTier
 
-/// Seeds for the targets whose inputs netcon itself writes (control messages, RPC messages), made by the real
+/// Seeds for the targets whose inputs netcon itself writes or reads from programs it relays for (control and RPC
+/// messages, SOCKS5 and HTTP proxy requests, forward rules), made by the real
 /// encoders so the fuzzer starts from well-formed messages; `Fuzz/seed-corpus.py` adds the seeds that come from
 /// ZeroTier One's own data. `NetconFuzz --write-seeds DIR` writes `DIR/<target>/…`.
 enum SeedCorpus {
     static func write(to directory: String) throws {
-        for (target, seeds) in [(FuzzTarget.control, controlSeeds()), (.rpc, rpcSeeds()), (.dns, NameTargets.seeds())] {
+        for (target, seeds) in [(FuzzTarget.control, controlSeeds()), (.rpc, rpcSeeds()), (.dns, NameTargets.seeds()), (.socks5, socksSeeds()),
+                                (.httpProxy, httpProxySeeds()), (.relayFiles, relayFileSeeds())] {
             let folder = "\(directory)/\(target.rawValue)"
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             for (index, seed) in seeds.enumerated() {
@@ -57,5 +60,38 @@ enum SeedCorpus {
         ]
         let header = RPCDatagramHeader(peer: RPCEndpoint(address: v6, port: 53), local: RPCEndpoint(address: v6, port: 5353))
         return requests.map(\.bytes) + replies.map(\.bytes) + [header.bytes + Array("payload".utf8)]
+    }
+
+    static func socksSeeds() -> [[UInt8]] {
+        let v4 = ProxyDestination(host: .address(RPCAddress(v4: [10, 147, 20, 2])!), port: 80)
+        let v6 = ProxyDestination(host: .address(RPCAddress(v6: [0xfd] + [UInt8](repeating: 0, count: 14) + [2])!), port: 53)
+        let name = ProxyDestination(host: .name("db.lab.internal"), port: 5432)
+        return [
+            SOCKSGreeting(methods: [0]).bytes, SOCKSGreeting(methods: [0, 2]).bytes,
+            SOCKSPasswordRequest(username: Array("alice".utf8), password: Array("s3cret".utf8)).bytes,
+            SOCKSRequest(command: .connect, destination: v4).bytes, SOCKSRequest(command: .udpAssociate, destination: v6).bytes,
+            SOCKSRequest(command: .connect, destination: name).bytes, SOCKSRequest(command: .bind, destination: v4).bytes,
+            SOCKSReply(code: .succeeded, bound: v4).bytes, SOCKSReply(code: .connectionRefused).bytes,
+            SOCKSDatagram.header(for: v6) + Array("question".utf8), SOCKSDatagram.header(for: name) + Array("x".utf8),
+        ]
+    }
+
+    static func httpProxySeeds() -> [[UInt8]] {
+        [
+            "GET http://10.147.20.2:8000/a?b=1 HTTP/1.1\r\nHost: 10.147.20.2:8000\r\nProxy-Connection: Keep-Alive\r\n\r\n",
+            "CONNECT 10.147.20.2:443 HTTP/1.1\r\nHost: 10.147.20.2:443\r\nProxy-Authorization: Basic YWxpY2U6czNjcmV0\r\n\r\n",
+            "POST http://[fd00::2]/upload HTTP/1.0\nConnection: keep-alive, X-Private\nX-Private: 1\nContent-Length: 4\n\nbody",
+            "GET / HTTP/1.1\r\nHost: web.lab\r\n\r\n",
+        ].map { Array($0.utf8) }
+    }
+
+    static func relayFileSeeds() -> [[UInt8]] {
+        let header = ProxyProtocolHeader(source: RPCEndpoint(address: RPCAddress(v4: [10, 147, 20, 3]), port: 40000),
+                                         destination: RPCEndpoint(address: RPCAddress(v4: [10, 147, 20, 2]), port: 8080))
+        return [
+            Array("# forwards\nexpose tcp:8080=127.0.0.1:80 proxy-protocol\n--publish udp:[::1]:5353=[fd00::2]:53\n".utf8),
+            Array("alice:s3cr:t\n# comment\nbob:hunter2\r\n".utf8),
+            header.bytes + Array("GET / HTTP/1.1\r\n".utf8),
+        ]
     }
 }

@@ -27,6 +27,10 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
     case programNotExecutable(String, reason: String)
     /// The seccomp interception path cannot be set up here (kernel, container policy) where it was required.
     case interceptionUnavailable(String)
+    /// A port forward or proxy cannot listen where it was told to (the port is taken, the address is not ours).
+    case listenUnavailable(String)
+    /// A file of the home netcon reads its settings from is malformed (`<home>/forwards.conf`).
+    case configInvalid(path: String, reason: String)
 
     public var exitStatus: Int32 {
         switch self {
@@ -40,9 +44,9 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
         case .programNotFound: 127  // as a shell reports it
         case .programNotExecutable: 126
         case .interceptionUnavailable: 69  // EX_UNAVAILABLE
-        case .defaultPlanetForbidden: 78  // EX_CONFIG
+        case .defaultPlanetForbidden, .configInvalid: 78  // EX_CONFIG
         case .homeUnusable, .noIdentity: 66  // EX_NOINPUT
-        case .portUnavailable: 71  // EX_OSERR
+        case .portUnavailable, .listenUnavailable: 71  // EX_OSERR
         case .homeNotCreatable: 73  // EX_CANTCREAT
         case .io, .daemonFailed: 74  // EX_IOERR
         case .alreadyRunning: 75  // EX_TEMPFAIL
@@ -76,6 +80,8 @@ public enum NetconError: Error, Equatable, CustomStringConvertible {
         case let .programNotFound(program): "\(program): command not found"
         case let .programNotExecutable(program, reason): "cannot run \(program): \(reason)"
         case let .interceptionUnavailable(why): why
+        case let .listenUnavailable(why): why
+        case let .configInvalid(path, reason): "\(path): \(reason)"
         }
     }
 }

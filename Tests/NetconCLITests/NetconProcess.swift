@@ -51,25 +51,49 @@ struct NetconProcess {
         let process: Process
         private let stdoutPipe: Pipe
         private let stderrPipe: Pipe
-        private var stdoutData = Data()
-        private var stderrData = Data()
+        private let lock = NSLock()
+        private var stdoutBytes = Data()
+        private var stderrBytes = Data()
         private let group = DispatchGroup()
 
         init(process: Process, stdout: Pipe, stderr: Pipe) {
             self.process = process
             stdoutPipe = stdout
             stderrPipe = stderr
-            // Drain both pipes concurrently so a chatty child never blocks on a full pipe.
-            group.enter()
-            DispatchQueue.global().async { [self] in
-                stdoutData = stdoutPipe.fileHandleForReading.readDataToEndOfFile()
-                group.leave()
+            // Drain both pipes concurrently so a chatty child never blocks on a full pipe; what came so far can be
+            // looked at while the child runs.
+            for (pipe, isStdout) in [(stdoutPipe, true), (stderrPipe, false)] {
+                group.enter()
+                DispatchQueue.global().async { [self] in
+                    let handle = pipe.fileHandleForReading
+                    while true {
+                        let chunk = handle.availableData
+                        if chunk.isEmpty { break }
+                        lock.withLock { if isStdout { stdoutBytes.append(chunk) } else { stderrBytes.append(chunk) } }
+                    }
+                    group.leave()
+                }
             }
-            group.enter()
-            DispatchQueue.global().async { [self] in
-                stderrData = stderrPipe.fileHandleForReading.readDataToEndOfFile()
-                group.leave()
+        }
+
+        private var stdoutData: Data { lock.withLock { stdoutBytes } }
+        private var stderrData: Data { lock.withLock { stderrBytes } }
+
+        /// What the child wrote to stdout / stderr so far.
+        var stdoutSoFar: String { String(decoding: stdoutData, as: UTF8.self) }
+        var stderrSoFar: String { String(decoding: stderrData, as: UTF8.self) }
+
+        /// Waits until the child's stdout has a line `line` (at most `timeout` seconds, or until it exits).
+        func waitForLine(_ line: String, timeout: TimeInterval = 60) throws {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                if stdoutSoFar.split(separator: "\n").contains(Substring(line)) { return }
+                if !process.isRunning {
+                    throw TestFailure("netcon \(process.arguments ?? []) exited (\(process.terminationStatus)) before printing '\(line)': \(stdoutSoFar) \(stderrSoFar)")
+                }
+                usleep(20_000)
             }
+            throw TestFailure("netcon \(process.arguments ?? []) printed no '\(line)' within \(timeout) s: \(stdoutSoFar) \(stderrSoFar)")
         }
 
         var pid: Int32 { process.processIdentifier }

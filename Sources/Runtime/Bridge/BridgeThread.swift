@@ -2,6 +2,7 @@ import Glibc
 
 /// The dedicated thread of the socket bridge: its event loop serves the RPC socket and the node's end of
 /// every virtual socket, so program traffic never waits behind the ZeroTier engine's loop (or the reverse).
+/// The daemon's port forwards run on another one, a client of the bridge's RPC like any program.
 /// Create it after the daemon blocked its signals: the thread inherits the mask.
 final class BridgeThread: @unchecked Sendable {
     let loop: EventLoop

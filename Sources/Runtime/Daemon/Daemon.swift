@@ -52,6 +52,7 @@ public struct Daemon {
         try home.prepare()
         let lock = try HomeLock.acquire(home)
         defer { lock.release() }
+        let forwardRules = try ForwardService.rules(in: home)
 
         // Signals become events on the loop; block them before any other thread exists.
         var signals: SignalSource?
@@ -110,6 +111,8 @@ public struct Daemon {
                 bridge.closeAll()
             }
         }
+        let forwards = forwardRules.isEmpty ? nil : try ForwardService.startThread(forwardRules, home: home, logger: logger)
+        defer { forwards?.stop() }
 
         if let signals {
             do {

@@ -62,20 +62,12 @@ public struct ExecSession {
             progress("netcon: \(filterError); using the preload library: static programs \(program.path) starts are not served")
         }
         let library = plan.preload ? try PreloadLibrary.install() : nil
-        let control = NodeControl(home: options.home)
+        let node = try NodeAttachment(home: options.home, port: options.port, allowDefaultPlanet: options.allowDefaultPlanet,
+                                      logger: logger, progress: progress)
+        defer { node.detach() }
 
-        var embedded: EmbeddedNode?
-        if try !control.isDaemonRunning() {
-            try options.home.prepare()
-            progress("netcon: no node runs for \(options.home.path); starting one inside this process")
-            embedded = EmbeddedNode(
-                options: Daemon.Options(home: options.home, port: options.port, allowDefaultPlanet: options.allowDefaultPlanet),
-                logger: logger, announce: { [progress] in progress("netcon: " + $0) })
-            try waitForEmbeddedNode(embedded!, control: control)
-        }
-        defer { embedded?.stop() }
-
-        let networks = try readyNetworks(control)
+        let networks = try node.readyNetworks(options.networks, join: options.join, timeoutSeconds: options.timeoutSeconds,
+                                              progress: progress)
         progress("netcon: " + networks.map { "\($0.id) \($0.assignedAddresses.joined(separator: " "))" }.joined(separator: "; "))
         var settings = netcon_intercept_settings()
         settings.isolate = options.isolate
@@ -102,39 +94,6 @@ public struct ExecSession {
         let error = netcon_intercept_probe()
         guard error != 0 else { return nil }
         return "this kernel or sandbox refuses a seccomp filter with user notification (\(Errno(rawValue: error)))"
-    }
-
-    private func waitForEmbeddedNode(_ node: EmbeddedNode, control: NodeControl) throws(NetconError) {
-        // Generating a first identity takes seconds; the deadline is generous.
-        let deadline = monotonicMilliseconds() + 120_000
-        while monotonicMilliseconds() < deadline {
-            if let failure = node.failure { throw failure }
-            if node.hasStopped { break }
-            if (try? control.isDaemonRunning()) == true { return }
-            usleep(50_000)
-        }
-        throw .daemonNotRunning(home: options.home.path)
-    }
-
-    /// Joins what was asked, then waits until every network the program needs has its addresses.
-    private func readyNetworks(_ control: NodeControl) throws(NetconError) -> [NetworkStatus] {
-        for network in options.join { _ = try control.join(network) }
-        var wanted = options.networks + options.join.filter { !options.networks.contains($0) }
-        if wanted.isEmpty { wanted = try control.status().networks.map(\.id) }
-        guard !wanted.isEmpty else {
-            throw .networkNotJoined("\(options.home.path) has joined no network: use --join NWID (or `netcon join`)")
-        }
-        let joined = Set(try control.status().networks.map(\.id))
-        for network in wanted where !joined.contains(network) {
-            throw .networkNotJoined("\(network) is not joined by \(options.home.path): use --join \(network)")
-        }
-        var ready: [NetworkStatus] = []
-        for network in wanted {
-            ready.append(try control.waitUntilReady(network, timeoutSeconds: options.timeoutSeconds) { [progress] current in
-                progress("netcon: \(current.id) \(current.state.rawValue)")
-            })
-        }
-        return ready
     }
 
     /// The program's environment: the library preloaded (before any the user had) when it is used, and where the

@@ -5,7 +5,7 @@ import SystemPackage
 /// shared, so an existing ZeroTier identity or planet can be dropped in:
 ///
 ///     identity.secret  identity.public  planet  moons.d/  networks.d/<nwid>.conf
-///     netcon.lock  control.sock
+///     netcon.lock  control.sock  rpc.sock  forwards.conf
 public struct NodeHome: Sendable, Equatable {
     public let path: String
 
@@ -45,6 +45,8 @@ public struct NodeHome: Sendable, Equatable {
     public var controlSocket: String { path + "/control.sock" }
     /// Where programs under `netcon exec` reach the node (the intercept library's RPC).
     public var rpcSocket: String { path + "/rpc.sock" }
+    /// Port forwards the daemon sets up when it starts (`netcon run`), one rule a line.
+    public var forwardsFile: String { path + "/forwards.conf" }
 
     /// Creates the home (0700) and its subdirectories if missing, and checks it is a usable directory.
     public func prepare() throws(NetconError) {
