@@ -19,19 +19,6 @@ public struct RPCRoute: Hashable, Sendable {
         self.kind = kind
     }
 
-    /// Whether `address` lies in the route's prefix.
-    public func contains(_ address: RPCAddress) -> Bool {
-        let mine = network.bytes, theirs = address.bytes
-        guard mine.count == theirs.count else { return false }
-        var remaining = Int(prefixLength)
-        for (a, b) in zip(mine, theirs) where remaining > 0 {
-            let mask: UInt8 = remaining >= 8 ? 0xff : ~(0xff >> UInt8(remaining))
-            if a & mask != b & mask { return false }
-            remaining -= 8
-        }
-        return true
-    }
-
     init(_ raw: netcon_rpc_route) throws(RPCDecodeError) {
         guard let address = try RPCEndpoint(raw.network).address else { throw .badValue("route without an address") }
         let limit: UInt8 = if case .v4 = address { 32 } else { 128 }

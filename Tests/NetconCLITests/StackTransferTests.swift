@@ -10,10 +10,13 @@ import Testing
     /// A private network with both members authorized and configured; returns its addresses per member.
     /// Root (and with `twoRoots` a second one, "root2"), two members, and a network of `controller`'s that both
     /// members joined; returns the members' virtual addresses.
+    /// `prepare` runs before any daemon starts (files to put in the homes).
     static func configuredWorld(memberEnvironment: [String: String] = [:], twoRoots: Bool = false,
-                                controller: String = "root", umask: String? = nil) throws -> (WorldTests.World, [String: [String]]) {
+                                controller: String = "root", umask: String? = nil,
+                                prepare: (WorldTests.World) throws -> Void = { _ in }) throws -> (WorldTests.World, [String: [String]]) {
         let world = try WorldTests.World(members: ["m1", "m2"], twoRoots: twoRoots)
         world.umask = umask
+        try prepare(world)
         try world.start("root")
         if twoRoots { try world.start("root2") }
         try world.start("m1", environment: memberEnvironment)

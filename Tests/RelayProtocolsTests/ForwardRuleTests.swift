@@ -97,14 +97,15 @@ import Testing
         #expect(!EndpointText.isLoopback(RPCAddress(text: "0.0.0.0")!))
         #expect(!EndpointText.isLoopback(RPCAddress(text: "::")!))
 
-        let route = RPCRoute(network: RPCAddress(text: "10.147.16.0")!, prefixLength: 20, kind: .prefix)
-        #expect(route.contains(RPCAddress(text: "10.147.31.255")!))
-        #expect(!route.contains(RPCAddress(text: "10.147.32.0")!))
-        #expect(!route.contains(RPCAddress(text: "fd00::1")!))
-        let six = RPCRoute(network: RPCAddress(text: "fd45:1843:4e30:1:99:9300::")!, prefixLength: 88, kind: .prefix)
-        #expect(six.contains(RPCAddress(text: "fd45:1843:4e30:1:99:930f:845b:7051")!))
-        #expect(!six.contains(RPCAddress(text: "fd45:1843:4e30:1:99:9400::1")!))
-        #expect(RPCRoute(network: RPCAddress(text: "10.0.0.1")!, prefixLength: 32, kind: .own).contains(RPCAddress(text: "10.0.0.1")!))
-        #expect(RPCRoute(network: RPCAddress(text: "0.0.0.0")!, prefixLength: 0, kind: .prefix).contains(RPCAddress(text: "192.0.2.1")!))
+        func within(_ address: String, _ network: String, _ length: UInt8) -> Bool {
+            RPCAddress(text: address)!.isWithin(RPCAddress(text: network)!, prefixLength: length)
+        }
+        #expect(within("10.147.31.255", "10.147.16.0", 20))
+        #expect(!within("10.147.32.0", "10.147.16.0", 20))
+        #expect(!within("fd00::1", "10.147.16.0", 20))
+        #expect(within("fd45:1843:4e30:1:99:930f:845b:7051", "fd45:1843:4e30:1:99:9300::", 88))
+        #expect(!within("fd45:1843:4e30:1:99:9400::1", "fd45:1843:4e30:1:99:9300::", 88))
+        #expect(within("10.0.0.1", "10.0.0.1", 32) && !within("10.0.0.2", "10.0.0.1", 32))
+        #expect(within("192.0.2.1", "0.0.0.0", 0))
     }
 }

@@ -61,7 +61,7 @@ struct ProxyDialer: Sendable {
         guard let served = try? virtual.routes() else { return .failure(.unreachable) }
         var routes: [Route] = []
         for address in addresses {
-            let isVirtual = served.contains { $0.contains(address) }
+            let isVirtual = served.contains { address.isWithin($0.network, prefixLength: $0.prefixLength) }
             if isVirtual || allowHost { routes.append(Route(endpoint: RPCEndpoint(address: address, port: destination.port), isVirtual: isVirtual)) }
         }
         return routes.isEmpty ? .failure(.notAllowed) : .success(routes)
