@@ -68,9 +68,16 @@ import Testing
         /// Daemons start under this umask when set (see `NetconProcess.start`).
         var umask: String?
 
+        /// Each member keeps the UDP port of its first start: a restarted member on a new port would leave its old
+        /// one, still its peers' path to it for a while, free for another world's node of the same identity (the
+        /// worlds share the vectors' identities), which would then answer for it.
+        private var memberPorts: [String: UInt16] = [:]
+
         func start(_ name: String, environment: [String: String] = [:]) throws {
             let home = home(name)
-            let port = name == "root" ? String(rootPort) : name == "root2" ? String(secondRootPort ?? 0) : "0"
+            let memberPort = try memberPorts[name] ?? freeUDPPort()
+            if name != "root" && name != "root2" { memberPorts[name] = memberPort }
+            let port = name == "root" ? String(rootPort) : name == "root2" ? String(secondRootPort ?? 0) : String(memberPort)
             let daemon = try NetconProcess.start(["run", "--home", home.path, "--port", port, "--log-level", "debug"],
                                                  environment: environment, umask: umask)
             daemons[name] = daemon
