@@ -41,6 +41,8 @@ else
   record "controller's names: glibc getaddrinfo" "$ip4" "$(names_client -- getent ahostsv4 web.names.test 2>/dev/null | awk 'NR==1{print $1}')"
   record "controller's names: glibc gethostbyname2 (IPv6)" "$ip6" "$(names_client -- getent hosts web.names.test 2>/dev/null | awk '{print $1}')"
   record "controller's names: an unknown name" "NXDOMAIN" "$(names_client -- dig +time=2 +tries=2 nothere.names.test 2>/dev/null | dns_status)"
+  record "controller's names: a reverse lookup (dig -x)" "web.names.test." "$(names_client -- dig +short +time=2 +tries=2 -x "$ip4" 2>/dev/null)"
+  record "controller's names: a reverse lookup of IPv6 (dig -x)" "web.names.test." "$(names_client -- dig +short +time=2 +tries=2 -x "$ip6" 2>/dev/null)"
   record "controller's names: getaddrinfo of an unknown name fails" "2" "$(names_client -- getent ahosts nothere.names.test >/dev/null 2>&1; echo $?)"
   start_server names-http python3 -m http.server 8000 --bind :: --directory "$base/www"
   wait_for "names_client -- curl -sf --max-time 2 http://web.names.test:8000/index.html" 100
@@ -57,6 +59,8 @@ for path in ["/run/nscd/socket", "/run/systemd/resolve/io.systemd.Resolve"]:
 ' 2>/dev/null | sed 's/ $//')"
 
   if [ "$intercept" != preload ]; then
+    # glibc's reverse lookup (gethostbyaddr), whose queries the preload library does not see
+    record "controller's names: glibc gethostbyaddr" "web.names.test" "$(names_client -- getent hosts "$ip4" 2>/dev/null | awk '{print $2}')"
     # Programs with their own resolver, which only the seccomp path serves
     record "busybox-static nslookup" "$ip4" "$(names_client -- busybox nslookup -type=a web.names.test 2>/dev/null | awk '/^Address/ && !/#/{print $2}' | tail -1)"
     for variant in static cgo; do

@@ -19,9 +19,13 @@ package struct NameAuthority {
         guard let query = try? DNSQuery(parsing: message) else { return DNSQuery.formatError(for: message) }
         guard query.header.opcode == 0 else { return query.response(.notImplemented, recursionAvailable: false) }
         guard let settings = store.network(network), settings.controllerAnswersDNS,
-              let domain = settings.dns.flatMap({ DNSName($0.domain) }), !domain.isRoot, query.name.isWithin(domain) else {
+              let domain = settings.dns.flatMap({ DNSName($0.domain) }), !domain.isRoot else {
             return query.response(.refused, recursionAvailable: false)
         }
+        if let address = query.name.reverseAddress.flatMap({ IPAddress(bytes: $0) }) {
+            return reverse(query, address, in: settings, domain: domain)
+        }
+        guard query.name.isWithin(domain) else { return query.response(.refused, recursionAvailable: false) }
         let labels = query.name.labels(before: domain)
         guard query.questionClass == DNSType.internetClass || query.questionClass == DNSType.any else {
             return query.response(.refused, authoritative: true, recursionAvailable: false)
@@ -38,6 +42,23 @@ package struct NameAuthority {
             }
         }
         return query.response(.noError, records: records, ttl: Self.ttl, authoritative: true, recursionAvailable: false)
+    }
+
+    /// A reverse lookup of a member's address: its name under the domain (its address label when it has none);
+    /// NXDOMAIN for another address of the network's, REFUSED for one outside it.
+    private func reverse(_ query: DNSQuery, _ address: IPAddress, in network: ControllerNetwork, domain: DNSName) -> [UInt8] {
+        let members = store.members(of: network.id).filter(\.authorized)
+        guard let member = members.first(where: { addresses(of: $0, in: network).contains(address) }) else {
+            var prefixes = network.routes.map { IPPrefix(ip: $0.target, prefixLength: $0.prefixLength) }
+            if network.rfc4193 { prefixes.append(IPPrefix.rfc4193(network: network.id, member: network.id.controller).network) }
+            if network.sixPlane { prefixes.append(IPPrefix.sixPlane(network: network.id, member: network.id.controller).network) }
+            let inside = prefixes.contains { $0.contains(address) }
+            return query.response(inside ? .nameError : .refused, authoritative: inside, recursionAvailable: false)
+        }
+        let label = member.name.isEmpty ? member.address.description : member.name
+        let name = DNSName(labels: [Array(label.utf8)] + domain.labels)
+        let wanted = query.type == DNSType.ptr || query.type == DNSType.any
+        return query.response(.noError, records: wanted ? [.ptr(name)] : [], ttl: Self.ttl, authoritative: true, recursionAvailable: false)
     }
 
     /// The authorized member with this name, or whose 10-digit address this is.

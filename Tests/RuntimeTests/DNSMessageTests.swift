@@ -58,6 +58,22 @@ import Testing
         #expect(DNSName(Array(repeating: String(repeating: "a", count: 63), count: 4).joined(separator: ".")) == nil, "256 bytes")
     }
 
+    @Test func reverseNamesOfBothFamilies() throws {
+        #expect(DNSName.reverse(of: [10, 147, 17, 5]) == DNSName("5.17.147.10.in-addr.arpa"))
+        #expect(DNSName("5.17.147.10.in-addr.arpa")?.reverseAddress == [10, 147, 17, 5])
+        let six: [UInt8] = [0xfd, 0x80, 0x56, 0xc2, 0xe2, 0x1c, 0, 0, 1, 0x99, 0x93, 0xaa, 0xbb, 0xcc, 0, 1]
+        let name = DNSName.reverse(of: six)
+        #expect(name.description.hasSuffix(".ip6.arpa") && name.description.hasPrefix("1.0.0.0.c.c.b.b."))
+        #expect(name.reverseAddress == six)
+        #expect(DNSName("05.17.147.10.in-addr.arpa")?.reverseAddress == nil, "a leading zero is no address")
+        #expect(DNSName("256.17.147.10.in-addr.arpa")?.reverseAddress == nil)
+        #expect(DNSName("17.147.10.in-addr.arpa")?.reverseAddress == nil, "a network, not an address")
+        #expect(DNSName("web.zt.example")?.reverseAddress == nil)
+        // A PTR answer reads back as its name.
+        let query = DNSQuery(id: 3, name: name, type: DNSType.ptr)
+        #expect(try DNSReply(parsing: query.response(.noError, records: [.ptr(DNSName("web.zt.example")!)])).names == [DNSName("web.zt.example")!])
+    }
+
     @Test func compressionPointersMustPointBack() throws {
         // The answer's name points at the question (fine); a name pointing at itself or forward is malformed.
         var message: [UInt8] = [0, 1, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0x61, 0, 0, 1, 0, 1, 0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 1, 2, 3, 4]

@@ -49,6 +49,22 @@ import ControlPlane
         #expect(reply.header.flags & 0x0400 != 0, "authoritative")
     }
 
+    @Test func aMembersAddressLooksUpToItsName() throws {
+        func pointer(_ address: String) throws -> (code: DNSResponseCode, name: DNSName?) {
+            let bytes = try #require(IPAddress(address)).bytes
+            let authority = NameAuthority(store: store())
+            let answer = try #require(authority.answer(DNSQuery(id: 5, name: DNSName.reverse(of: bytes), type: DNSType.ptr).bytes, on: Self.network))
+            let reply = try DNSReply(parsing: answer)
+            return (reply.header.responseCode, reply.names.first)
+        }
+        #expect(try pointer("10.147.17.5") == (.noError, DNSName("web.zt.example")))
+        let rfc4193 = IPPrefix.rfc4193(network: Self.network, member: Self.other).ip.description
+        #expect(try pointer(rfc4193) == (.noError, DNSName("0f2b746673.zt.example")), "no name: its address label")
+        #expect(try pointer("10.147.17.9").code == .refused, "an unauthorized member's address, outside every route here")
+        #expect(try pointer(IPPrefix.rfc4193(network: Self.network, member: Self.stranger).ip.description).code == .nameError)
+        #expect(try pointer("192.0.2.1").code == .refused)
+    }
+
     @Test func unknownAndUnauthorizedNamesDoNotExist() throws {
         #expect(try ask("nothere.zt.example").header.responseCode == .nameError)
         #expect(try ask("stranger.zt.example").header.responseCode == .nameError, "not authorized")

@@ -79,7 +79,14 @@ final class VirtualNetworks: Sendable {
     /// The servers of the network whose DNS domain holds `name` (the longest domain wins), none when no joined
     /// network's domain does.
     func nameServers(for name: DNSName) -> (domain: DNSName, servers: [ZeroTier.IPAddress])? {
-        entries.withLock { entries in
+        // A reverse lookup of an address a network serves is that network's servers' to answer.
+        if let address = name.reverseAddress.flatMap({ ZeroTier.IPAddress(bytes: $0) }) {
+            return entries.withLock { entries in
+                entries.values.first { entry in !entry.nameServers.isEmpty && entry.destinations.contains { $0.contains(address) } }
+                    .map { (name, $0.nameServers) }
+            }
+        }
+        return entries.withLock { entries in
             var best: (domain: DNSName, servers: [ZeroTier.IPAddress])?
             for entry in entries.values {
                 guard let domain = entry.domain, name.isWithin(domain) else { continue }
