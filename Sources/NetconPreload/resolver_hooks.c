@@ -147,24 +147,27 @@ NETCON_EXPORT int gethostbyname_r(const char *name, struct hostent *entry, char 
 static _Thread_local struct hostent netcon_static_entry;
 static _Thread_local char netcon_static_buffer[1024];
 
-NETCON_EXPORT struct hostent *gethostbyname2(const char *name, int family) {
-    netcon_init();
+/* The non-reentrant forms' answer for a virtual network's name, in the thread's static entry (h_errno set when
+   none), or NETCON_LOOKUP_NOT_OURS in *answered for a name the host resolves. */
+static struct hostent *netcon_virtual_static_hostent(const char *name, int family, int *answered) {
     struct hostent *result = NULL;
     int error = 0;
-    int answered = netcon_virtual_hostent(name, family, &netcon_static_entry, netcon_static_buffer, sizeof netcon_static_buffer,
-                                          &result, &error);
-    if (answered == NETCON_LOOKUP_NOT_OURS) return NETCON_REAL(gethostbyname2)(name, family);
-    if (result == NULL) h_errno = error;
+    *answered = netcon_virtual_hostent(name, family, &netcon_static_entry, netcon_static_buffer, sizeof netcon_static_buffer,
+                                       &result, &error);
+    if (*answered != NETCON_LOOKUP_NOT_OURS && result == NULL) h_errno = error;
     return result;
+}
+
+NETCON_EXPORT struct hostent *gethostbyname2(const char *name, int family) {
+    netcon_init();
+    int answered;
+    struct hostent *result = netcon_virtual_static_hostent(name, family, &answered);
+    return answered == NETCON_LOOKUP_NOT_OURS ? NETCON_REAL(gethostbyname2)(name, family) : result;
 }
 
 NETCON_EXPORT struct hostent *gethostbyname(const char *name) {
     netcon_init();
-    struct hostent *result = NULL;
-    int error = 0;
-    int answered = netcon_virtual_hostent(name, AF_INET, &netcon_static_entry, netcon_static_buffer, sizeof netcon_static_buffer,
-                                          &result, &error);
-    if (answered == NETCON_LOOKUP_NOT_OURS) return NETCON_REAL(gethostbyname)(name);
-    if (result == NULL) h_errno = error;
-    return result;
+    int answered;
+    struct hostent *result = netcon_virtual_static_hostent(name, AF_INET, &answered);
+    return answered == NETCON_LOOKUP_NOT_OURS ? NETCON_REAL(gethostbyname)(name) : result;
 }

@@ -47,16 +47,7 @@ final class ForwardService {
     /// The rules that could not start are tried again every `retryMilliseconds` until they do (the daemon's
     /// forwards.conf: a port still held by a program that is stopping, a virtual address not yet assigned).
     func startRetrying(_ rules: [ForwardRule], retryMilliseconds: Int64 = 5_000) {
-        var failed: [ForwardRule] = []
-        for rule in rules {
-            do {
-                let local = try start(rule)
-                context.logger.info("forwarding", metadata: ["forward": "\(rule)", "listening": "\(local)"])
-            } catch {
-                context.logger.error("a forward cannot start; trying again every \(retryMilliseconds / 1000) s", metadata: ["error": "\(error)"])
-                failed.append(rule)
-            }
-        }
+        let failed = startEach(rules, failure: .error, "a forward cannot start; trying again every \(retryMilliseconds / 1000) s")
         retry(failed, every: retryMilliseconds)
     }
 
@@ -64,17 +55,21 @@ final class ForwardService {
         guard !rules.isEmpty else { return }
         context.loop.schedule(afterMilliseconds: milliseconds) { [weak self] in
             guard let self else { return }
-            var still: [ForwardRule] = []
-            for rule in rules {
-                do {
-                    let local = try start(rule)
-                    context.logger.info("forwarding", metadata: ["forward": "\(rule)", "listening": "\(local)"])
-                } catch {
-                    context.logger.debug("a forward still cannot start", metadata: ["error": "\(error)"])
-                    still.append(rule)
-                }
+            retry(startEach(rules, failure: .debug, "a forward still cannot start"), every: milliseconds)
+        }
+    }
+
+    /// Starts each rule; the ones that could not start, each logged at `level`.
+    private func startEach(_ rules: [ForwardRule], failure level: Logger.Level, _ message: Logger.Message) -> [ForwardRule] {
+        rules.filter { rule in
+            do {
+                let local = try start(rule)
+                context.logger.info("forwarding", metadata: ["forward": "\(rule)", "listening": "\(local)"])
+                return false
+            } catch {
+                context.logger.log(level: level, message, metadata: ["error": "\(error)"])
+                return true
             }
-            retry(still, every: milliseconds)
         }
     }
 

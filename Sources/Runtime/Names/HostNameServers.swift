@@ -8,7 +8,8 @@ import ZeroTier
 /// lease or a VPN rewrites it), as glibc itself does.
 final class HostNameServers {
     private let path: String
-    private var lastChange: timespec?
+    /// The file's modification time when it was last read (-1: there was none); nil before the first read.
+    private var lastChange: Int64?
 
     static let checkMilliseconds: Int64 = 5_000
 
@@ -19,14 +20,11 @@ final class HostNameServers {
     /// The servers, when the file changed since the last call (the first call always reads it).
     func readIfChanged() -> [IPAddress]? {
         var info = stat()
-        let change: timespec? = stat(path, &info) == 0 ? info.st_mtim : nil
-        if let lastChange, let change, lastChange.tv_sec == change.tv_sec, lastChange.tv_nsec == change.tv_nsec { return nil }
-        if lastChange == nil, change == nil, readOnce { return nil }
-        readOnce = true
+        let change = stat(path, &info) == 0 ? Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec) : -1
+        guard change != lastChange else { return nil }
         lastChange = change
         let text = try? String(contentsOfFile: path, encoding: .utf8)
         return ResolverConfiguration.nameservers(in: text).compactMap { IPAddress($0) }
     }
 
-    private var readOnce = false
 }
